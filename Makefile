@@ -1,0 +1,50 @@
+# santa-videos: `make demo` renders three sample orders offline; `make test` runs the suite; `make dev` opens the UI.
+SHELL := /bin/bash
+VENV ?= .venv
+PYTHON ?= python3.11
+BIN := $(VENV)/bin
+
+export DAGSTER_HOME ?= $(CURDIR)/.dagster_home
+export SANTA_DATA_DIR ?= $(DAGSTER_HOME)/santa
+export SANTA_MAX_CONCURRENT_RUNS ?= 2
+export MAX_JOB_ATTEMPTS ?= 3
+
+APT_PACKAGES := ffmpeg espeak-ng fonts-dejavu-core
+
+.PHONY: demo dev test bench system-deps venv instance clean
+
+demo: system-deps venv instance
+	$(BIN)/santa-videos demo --workspace workspace.yaml
+
+dev: system-deps venv instance
+	$(BIN)/dagster dev -w workspace.yaml -h 127.0.0.1 -p 3000
+
+test: system-deps venv
+	$(BIN)/pytest santa_videos_tests
+
+# Debian packages the media steps need; installed only when one is missing.
+system-deps:
+	@missing=""; \
+	for pkg in $(APT_PACKAGES); do dpkg -s $$pkg >/dev/null 2>&1 || missing="$$missing $$pkg"; done; \
+	if [ -n "$$missing" ]; then \
+		echo "installing:$$missing"; \
+		SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+		$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $$missing; \
+	fi
+
+venv: $(VENV)/.installed
+
+$(VENV)/.installed: setup.py
+	@command -v $(PYTHON) >/dev/null || { echo "$(PYTHON) is required (python 3.11)"; exit 1; }
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+	$(BIN)/pip install -q -e '.[dev]'
+	touch $@
+
+instance:
+	mkdir -p $(DAGSTER_HOME)
+	ln -sf $(CURDIR)/dagster.yaml $(DAGSTER_HOME)/dagster.yaml
+	$(BIN)/dagster instance migrate >/dev/null
+
+clean:
+	rm -rf $(DAGSTER_HOME)

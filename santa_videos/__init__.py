@@ -1,0 +1,1 @@
+"""santa-videos: personalized Santa Claus videos, from order to delivered MP4, orchestrated with Dagster."""

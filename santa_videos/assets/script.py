@@ -1,0 +1,28 @@
+import dagster as dg
+
+from santa_videos.assets.steps import begin_step
+from santa_videos.media.files import write_json
+from santa_videos.media.script import script_to_json, write_script
+from santa_videos.partitions import video_partitions
+from santa_videos.resources.media_store import MediaStore
+from santa_videos.resources.orders import OrdersResource
+
+
+@dg.asset(partitions_def=video_partitions, group_name="videos", kinds={"python"})
+def script(context: dg.AssetExecutionContext, orders: OrdersResource, media: MediaStore) -> dg.MaterializeResult:
+    """Santa's lines for the order, from the templates of its language: captions with the name as spelled,
+    speech with its phonetic spelling when the order gives one."""
+    order = begin_step(context, orders)
+    lines = write_script(order.child_name, order.spoken_name, order.age, order.language, order.mentions)
+    path = write_json(media.file(order.order_id, "script.json"), script_to_json(lines))
+    spoken = " ".join(line.spoken for line in lines)
+    return dg.MaterializeResult(
+        metadata={
+            "language": order.language,
+            "lines": len(lines),
+            "characters": len(spoken),
+            "words": len(spoken.split()),
+            "mentions": len(order.mentions),
+            "path": dg.MetadataValue.path(str(path)),
+        }
+    )

@@ -1,0 +1,27 @@
+"""What every video asset does first: find its order and record that a run is working on it."""
+
+import dagster as dg
+
+from santa_videos.orders.table import OrderNotFound, OrderRecord
+from santa_videos.resources.orders import OrdersResource
+
+
+def begin_step(context: dg.AssetExecutionContext, orders: OrdersResource) -> OrderRecord:
+    order_id = context.partition_key
+    table = orders.table()
+    try:
+        order = table.get(order_id)
+    except OrderNotFound:
+        raise dg.Failure(f"order {order_id} is not in the orders table", allow_retries=False) from None
+    if not order.child_name:
+        raise dg.Failure(f"order {order_id} has had its personal data erased and cannot be rendered", allow_retries=False)
+    table.mark_rendering(order_id, context.run_id)
+    return order
+
+
+def require_file(path, made_by: str):
+    if not path.exists():
+        raise dg.Failure(
+            f"{path.name} is missing: materialize `{made_by}` for this partition again", allow_retries=False
+        )
+    return path

@@ -1,0 +1,170 @@
+"""The `santa-videos` command: queue orders, follow them, and run the demo."""
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from santa_videos.orders.intake import BatchInvalid, read_csv_orders, read_json_orders
+from santa_videos.orders.model import LANGUAGES, MAX_MENTIONS, Order, OrderInvalid, Strategy, parse_order
+from santa_videos.orders.table import OrderNotFound, OrderTable
+from santa_videos.settings import SettingsError, load_settings
+
+EXIT_BAD_INPUT = 2
+
+
+def _table() -> OrderTable:
+    return OrderTable(load_settings().orders_db_url)
+
+
+def _fail_input(errors: list[str]) -> int:
+    print("The order was not queued:" if len(errors) < 2 else "Nothing was queued:", file=sys.stderr)
+    for error in errors:
+        print(f"  - {error}", file=sys.stderr)
+    return EXIT_BAD_INPUT
+
+
+def _queue(orders: list[Order]) -> int:
+    for order_id, created in _table().add(orders):
+        print(order_id)
+        if not created:
+            print(f"{order_id} was already queued; nothing changed", file=sys.stderr)
+    return 0
+
+
+def cmd_submit(args: argparse.Namespace) -> int:
+    if args.json_file:
+        flags = [args.name, args.age, args.language, args.phonetic_name, args.mentions, args.strategy, args.deadline]
+        if any(flag is not None for flag in flags):
+            return _fail_input(["use either --json or the order flags, not both"])
+        try:
+            orders = read_json_orders(Path(args.json_file))
+        except BatchInvalid as exc:
+            return _fail_input(exc.errors)
+        return _queue(orders)
+    fields = {
+        "child_name": args.name,
+        "age": args.age,
+        "language": args.language,
+        "phonetic_name": args.phonetic_name,
+        "mentions": args.mentions,
+        "strategy": args.strategy,
+        "deadline": args.deadline,
+        "order_id": args.order_id,
+    }
+    required = {"child_name", "age", "language"}
+    try:
+        order = parse_order({k: v for k, v in fields.items() if v is not None or k in required})
+    except OrderInvalid as exc:
+        return _fail_input(exc.errors)
+    return _queue([order])
+
+
+def cmd_import(args: argparse.Namespace) -> int:
+    try:
+        orders = read_csv_orders(Path(args.csv_file))
+    except BatchInvalid as exc:
+        return _fail_input(exc.errors)
+    code = _queue(orders)
+    print(f"queued {len(orders)} orders from {args.csv_file}", file=sys.stderr)
+    return code
+
+
+def cmd_status(args: argparse.Namespace) -> int:
+    table = _table()
+    results, code = [], 0
+    for order_id in args.order_ids:
+        try:
+            order = table.get(order_id)
+        except OrderNotFound as exc:
+            print(str(exc), file=sys.stderr)
+            code = 1
+            continue
+        results.append({
+            "order_id": order.order_id,
+            "status": order.status,
+            "attempts": order.attempts,
+            "run_id": order.run_id,
+            "last_error": order.last_error,
+            "video_path": order.video_path,
+            "created_at": order.created_at.isoformat(),
+            "delivered_at": order.delivered_at.isoformat() if order.delivered_at else None,
+        })
+    if args.json:
+        print(json.dumps(results, indent=2))
+    for result in [] if args.json else results:
+        detail = result["video_path"] or result["last_error"] or ""
+        print(f"{result['order_id']}  {result['status']:<10} attempts={result['attempts']}  {detail}".rstrip())
+    return code
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    from santa_videos.demo import run_demo
+
+    return run_demo(Path(args.workspace), timeout_seconds=args.timeout)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="santa-videos",
+        description="Personalized Santa videos with Dagster. Orders go into the orders table "
+        "(SANTA_ORDERS_DB_URL, default a SQLite file under SANTA_DATA_DIR); the intake sensor picks them up.",
+    )
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    submit = commands.add_parser(
+        "submit", help="validate and queue one order; prints its order id",
+        description="Validate and queue one order and print its order id. A bad order prints every problem "
+        f"and exits {EXIT_BAD_INPUT}; nothing is queued then.",
+    )
+    submit.add_argument("--name", help="the child's name as it should be written (letters, spaces, ' - .)")
+    submit.add_argument("--age", help="the child's age in years (0 to 17)")
+    submit.add_argument("--language", help=f"language of the video: {', '.join(LANGUAGES)}")
+    submit.add_argument("--phonetic-name", help="how to pronounce the name, if the spelling misleads")
+    submit.add_argument(
+        "--mention", dest="mentions", action="append", metavar="TEXT",
+        help=f"something Santa should mention (a good deed, a wish); repeat up to {MAX_MENTIONS} times",
+    )
+    submit.add_argument("--strategy", help=f"how Santa is shown: {', '.join(s.value for s in Strategy)} (default template)")
+    submit.add_argument("--deadline", help="when the video is due: 2026-12-20 or 2026-12-20T18:00:00Z")
+    submit.add_argument("--order-id", help="reuse an existing order id (ord_...): submitting it again changes nothing")
+    submit.add_argument("--json", dest="json_file", metavar="FILE",
+                        help="read the order (an object) or orders (a list) from a JSON file with the same field names")
+    submit.set_defaults(handler=cmd_submit)
+
+    importer = commands.add_parser(
+        "import", help="validate and queue every order of a CSV file, or none",
+        description="Queue the orders of a CSV file whose header names order fields (child_name, age, language, "
+        "phonetic_name, mentions, strategy, deadline, order_id); several mentions share one cell, separated "
+        f"by '|'. If any row is bad, every problem is printed, nothing is queued, and the exit code is {EXIT_BAD_INPUT}.",
+    )
+    importer.add_argument("csv_file", metavar="orders.csv")
+    importer.set_defaults(handler=cmd_import)
+
+    status = commands.add_parser("status", help="show where orders are (status, attempts, video or error)")
+    status.add_argument("order_ids", nargs="+", metavar="ORDER_ID")
+    status.add_argument("--json", action="store_true", help="print JSON instead of one line per order")
+    status.set_defaults(handler=cmd_status)
+
+    demo = commands.add_parser(
+        "demo", help="queue three sample orders and render them through the daemon, offline",
+        description="Queue three sample orders, start dagster-daemon for this instance (unless one is running), "
+        "wait until they are delivered, and print each video's path and wall time. Needs DAGSTER_HOME.",
+    )
+    demo.add_argument("--workspace", default="workspace.yaml", help="the workspace file (default: workspace.yaml)")
+    demo.add_argument("--timeout", type=int, default=900, help="seconds to wait for the deliveries (default 900)")
+    demo.set_defaults(handler=cmd_demo)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return args.handler(args)
+    except SettingsError as exc:
+        print(f"santa-videos: {exc}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,34 @@
+"""The code location: every asset, job, sensor and resource of santa-videos, wired in one Definitions."""
+
+import dagster as dg
+
+from santa_videos.jobs import VIDEO_ASSETS, video_job
+from santa_videos.resources.clips import LocalClipRenderer
+from santa_videos.resources.encoder import VideoEncoder
+from santa_videos.resources.media_store import MediaStore
+from santa_videos.resources.orders import OrdersResource
+from santa_videos.resources.voice import EspeakVoice
+from santa_videos.sensors.intake import intake_sensor
+from santa_videos.sensors.run_failures import order_failure_sensor
+from santa_videos.settings import Settings, load_settings
+
+
+def build_resources(settings: Settings) -> dict:
+    """The embedded default: the orders table, files on local disk, espeak-ng speech and the local clip renderer."""
+    return {
+        "orders": OrdersResource(db_url=settings.orders_db_url),
+        "media": MediaStore(root=str(settings.media_dir), deliveries=str(settings.deliveries_dir)),
+        "voice": EspeakVoice(timeout_seconds=settings.ffmpeg_timeout_seconds),
+        "clips": LocalClipRenderer(timeout_seconds=settings.ffmpeg_timeout_seconds, threads=settings.ffmpeg_threads),
+        "encoder": VideoEncoder(
+            preset=settings.x264_preset, threads=settings.ffmpeg_threads, timeout_seconds=settings.ffmpeg_timeout_seconds
+        ),
+    }
+
+
+defs = dg.Definitions(
+    assets=VIDEO_ASSETS,
+    jobs=[video_job],
+    sensors=[intake_sensor, order_failure_sensor],
+    resources=build_resources(load_settings()),
+)

@@ -1,0 +1,90 @@
+"""`make demo`: three sample orders through the real path (intake sensor, run queue, daemon-launched runs)."""
+
+import os
+import subprocess
+import sys
+import time
+from datetime import datetime, timezone
+from pathlib import Path
+
+import dagster as dg
+
+from santa_videos.orders.model import Order, Status, parse_order
+from santa_videos.orders.table import OrderTable
+from santa_videos.settings import apply_instance_env_defaults, load_settings
+
+SAMPLE_ORDERS = [
+    {"child_name": "Emma", "age": 6, "language": "en",
+     "mentions": ["you helped your little brother learn to ride his bike", "you wished for a red sled"]},
+    {"child_name": "Mateo", "age": 8, "language": "es",
+     "mentions": ["ayudaste a tu abuela en el jardín", "quieres un telescopio para ver las estrellas"]},
+    {"child_name": "Zoë O'Brien-Núñez", "age": 5, "language": "en", "phonetic_name": "Zoey O'Brien Noonyez",
+     "mentions": ['100% "nice": shares {toys}, %{localtime} \\ [always]']},
+]
+HEARTBEAT_FRESH_SECONDS = 30
+
+
+def _daemon_running(instance: dg.DagsterInstance) -> bool:
+    newest = max((hb.timestamp for hb in instance.get_daemon_heartbeats().values()), default=0)
+    return time.time() - newest < HEARTBEAT_FRESH_SECONDS
+
+
+def _start_daemon(workspace: Path, log_path: Path) -> subprocess.Popen:
+    log_path.parent.mkdir(parents=True, exist_ok=True)
+    daemon = Path(sys.executable).with_name("dagster-daemon")
+    with log_path.open("ab") as log:
+        return subprocess.Popen([str(daemon), "run", "-w", str(workspace)], stdout=log, stderr=subprocess.STDOUT)
+
+
+def _stop(process: subprocess.Popen) -> None:
+    process.terminate()
+    try:
+        process.wait(timeout=60)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
+
+
+def wait_for_orders(table: OrderTable, order_ids: list[str], timeout_seconds: float) -> dict:
+    deadline = time.monotonic() + timeout_seconds
+    while True:
+        records = {oid: table.get(oid) for oid in order_ids}
+        if all(r.status in (Status.DELIVERED, Status.FAILED) for r in records.values()):
+            return records
+        if time.monotonic() > deadline:
+            return records
+        time.sleep(1)
+
+
+def run_demo(workspace: Path, timeout_seconds: float) -> int:
+    if not os.environ.get("DAGSTER_HOME"):
+        print("DAGSTER_HOME is not set: run `make demo`, or export DAGSTER_HOME (see README).", file=sys.stderr)
+        return 1
+    if not workspace.exists():
+        print(f"workspace file {workspace} not found: run the demo from the project folder", file=sys.stderr)
+        return 1
+    apply_instance_env_defaults()
+    settings = load_settings()
+    table = OrderTable(settings.orders_db_url)
+    instance = dg.DagsterInstance.get()
+    daemon = None if _daemon_running(instance) else _start_daemon(workspace, Path(os.environ["DAGSTER_HOME"]) / "logs" / "daemon.log")
+    try:
+        orders: list[Order] = [parse_order(sample) for sample in SAMPLE_ORDERS]
+        table.add(orders)
+        print(f"queued {len(orders)} sample orders; waiting for the intake sensor and the runs...", flush=True)
+        records = wait_for_orders(table, [o.order_id for o in orders], timeout_seconds)
+    finally:
+        if daemon is not None:
+            _stop(daemon)
+    failures = 0
+    for order in orders:
+        record = records[order.order_id]
+        end = record.delivered_at or datetime.now(timezone.utc)
+        wall = (end - record.created_at).total_seconds()
+        if record.status == Status.DELIVERED:
+            print(f"{order.order_id}  {order.language}  delivered in {wall:5.1f} s  {record.video_path}")
+        else:
+            failures += 1
+            reason = record.last_error or f"still {record.status} after {timeout_seconds:.0f} s"
+            print(f"{order.order_id}  {order.language}  NOT delivered ({reason})")
+    return 1 if failures else 0

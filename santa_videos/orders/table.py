@@ -1,0 +1,196 @@
+"""The orders table: the system of record for every order (SQLite file by default, PostgreSQL by URL)."""
+
+import json
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from pathlib import Path
+
+import sqlalchemy as sa
+
+from santa_videos.orders.model import Order, Status
+
+metadata = sa.MetaData()
+
+orders = sa.Table(
+    "orders",
+    metadata,
+    # `seq` orders intake: the sensor's cursor is the last seq it handed to Dagster.
+    sa.Column("seq", sa.Integer, sa.Identity(), primary_key=True),
+    sa.Column("order_id", sa.String(40), nullable=False, unique=True),
+    sa.Column("child_name", sa.Text, nullable=True),
+    sa.Column("age", sa.Integer, nullable=False),
+    sa.Column("language", sa.String(8), nullable=False),
+    sa.Column("phonetic_name", sa.Text, nullable=True),
+    sa.Column("mentions", sa.Text, nullable=False, default="[]"),
+    sa.Column("strategy", sa.String(16), nullable=False),
+    sa.Column("deadline", sa.DateTime(timezone=True), nullable=True),
+    sa.Column("status", sa.String(16), nullable=False, index=True),
+    sa.Column("attempts", sa.Integer, nullable=False, default=0),
+    sa.Column("run_id", sa.String(64), nullable=True),
+    sa.Column("last_error", sa.Text, nullable=True),
+    sa.Column("video_path", sa.Text, nullable=True),
+    sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("delivered_at", sa.DateTime(timezone=True), nullable=True),
+)
+
+
+@dataclass(frozen=True)
+class OrderRecord:
+    seq: int
+    order_id: str
+    child_name: str | None
+    age: int
+    language: str
+    phonetic_name: str | None
+    mentions: list[str]
+    strategy: str
+    deadline: datetime | None
+    status: str
+    attempts: int
+    run_id: str | None
+    last_error: str | None
+    video_path: str | None
+    created_at: datetime
+    updated_at: datetime
+    delivered_at: datetime | None
+
+    @property
+    def spoken_name(self) -> str:
+        return self.phonetic_name or self.child_name or ""
+
+
+def _now() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+def _record(row: sa.Row) -> OrderRecord:
+    values = dict(row._mapping)
+    values["mentions"] = json.loads(values["mentions"] or "[]")
+    for key in ("deadline", "created_at", "updated_at", "delivered_at"):
+        # SQLite hands datetimes back without their zone; they were written in UTC.
+        if values[key] is not None and values[key].tzinfo is None:
+            values[key] = values[key].replace(tzinfo=timezone.utc)
+    return OrderRecord(**values)
+
+
+class OrderNotFound(LookupError):
+    pass
+
+
+class OrderTable:
+    """Reads and writes orders. Every write is one short transaction, safe from several processes at once."""
+
+    def __init__(self, url: str):
+        self.url = url
+        self._engine: sa.Engine | None = None
+
+    @property
+    def engine(self) -> sa.Engine:
+        if self._engine is None:
+            self._engine = _make_engine(self.url)
+            metadata.create_all(self._engine)
+        return self._engine
+
+    def add(self, orders_to_add: list[Order]) -> list[tuple[str, bool]]:
+        """Queue orders in one transaction; an order id already present is kept as it is (re-delivery is harmless)."""
+        results = []
+        with self.engine.begin() as conn:
+            for order in orders_to_add:
+                exists = conn.execute(sa.select(orders.c.seq).where(orders.c.order_id == order.order_id)).first()
+                if exists:
+                    results.append((order.order_id, False))
+                    continue
+                now = _now()
+                conn.execute(
+                    orders.insert().values(
+                        order_id=order.order_id,
+                        child_name=order.child_name,
+                        age=order.age,
+                        language=order.language,
+                        phonetic_name=order.phonetic_name,
+                        mentions=json.dumps(order.mentions, ensure_ascii=False),
+                        strategy=str(order.strategy),
+                        deadline=order.deadline,
+                        status=Status.QUEUED,
+                        attempts=0,
+                        created_at=now,
+                        updated_at=now,
+                    )
+                )
+                results.append((order.order_id, True))
+        return results
+
+    def get(self, order_id: str) -> OrderRecord:
+        with self.engine.connect() as conn:
+            row = conn.execute(sa.select(orders).where(orders.c.order_id == order_id)).first()
+        if row is None:
+            raise OrderNotFound(f"no order with id {order_id}")
+        return _record(row)
+
+    def waiting_after(self, seq: int, limit: int) -> list[tuple[int, str]]:
+        """(seq, order_id) of queued orders after the intake cursor, oldest first; reads ids only."""
+        query = (
+            sa.select(orders.c.seq, orders.c.order_id)
+            .where(orders.c.seq > seq, orders.c.status == Status.QUEUED)
+            .order_by(orders.c.seq)
+            .limit(limit)
+        )
+        with self.engine.connect() as conn:
+            return [(row.seq, row.order_id) for row in conn.execute(query)]
+
+    def mark_rendering(self, order_id: str, run_id: str) -> None:
+        """Record that a run works on the order; a second call from the same run counts no extra attempt."""
+        with self.engine.begin() as conn:
+            conn.execute(
+                orders.update()
+                .where(orders.c.order_id == order_id, orders.c.run_id.is_distinct_from(run_id))
+                .values(attempts=orders.c.attempts + 1, run_id=run_id)
+            )
+            conn.execute(
+                orders.update()
+                .where(orders.c.order_id == order_id)
+                .values(status=Status.RENDERING, last_error=None, updated_at=_now())
+            )
+
+    def mark_delivered(self, order_id: str, video_path: Path) -> None:
+        now = _now()
+        self._update(order_id, status=Status.DELIVERED, video_path=str(video_path), delivered_at=now, last_error=None)
+
+    def mark_failed(self, order_id: str, reason: str, run_id: str | None = None) -> None:
+        values = {"status": Status.FAILED, "last_error": reason}
+        if run_id:
+            values["run_id"] = run_id
+        self._update(order_id, **values)
+
+    def _update(self, order_id: str, **values) -> None:
+        with self.engine.begin() as conn:
+            result = conn.execute(
+                orders.update().where(orders.c.order_id == order_id).values(updated_at=_now(), **values)
+            )
+        if result.rowcount == 0:
+            raise OrderNotFound(f"no order with id {order_id}")
+
+    def dispose(self) -> None:
+        if self._engine is not None:
+            self._engine.dispose()
+            self._engine = None
+
+
+def _make_engine(url: str) -> sa.Engine:
+    if not url.startswith("sqlite"):
+        return sa.create_engine(url, pool_pre_ping=True)
+    database = sa.engine.make_url(url).database
+    if database and database != ":memory:":
+        Path(database).parent.mkdir(parents=True, exist_ok=True)
+    engine = sa.create_engine(url, connect_args={"timeout": 30})
+
+    @sa.event.listens_for(engine, "connect")
+    def _sqlite_pragmas(dbapi_connection, _record):
+        # WAL lets the sensor read while a run worker writes; busy_timeout waits instead of failing.
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA busy_timeout=30000")
+        cursor.close()
+
+    return engine

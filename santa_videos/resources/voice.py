@@ -1,0 +1,24 @@
+from pathlib import Path
+
+import dagster as dg
+
+from santa_videos.media.speech import ESPEAK_VOICES, Speech, synthesize
+
+
+class EspeakVoice(dg.ConfigurableResource):
+    """Santa's voice from espeak-ng: offline, free, always available; the last link of the speech chain."""
+
+    speed_wpm: int = 135
+    pitch: int = 22
+    timeout_seconds: float = 120
+
+    @property
+    def provider(self) -> str:
+        return "espeak-ng"
+
+    def voice_for(self, language: str) -> str:
+        return ESPEAK_VOICES[language]
+
+    def speak(self, lines: list[tuple[str, str]], language: str, out: Path, workdir: Path) -> Speech:
+        """`lines` are (spoken, caption) pairs; returns the WAV with one caption cue per line."""
+        return synthesize(lines, language, out, workdir, self.speed_wpm, self.pitch, self.timeout_seconds)

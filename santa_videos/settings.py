@@ -1,0 +1,76 @@
+"""Every setting the project reads from the environment, with its default, in one place."""
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+
+class SettingsError(ValueError):
+    """An environment variable holds a value the project cannot use."""
+
+
+def _int(name: str, default: int, minimum: int = 0) -> int:
+    raw = os.environ.get(name, "").strip()
+    if not raw:
+        return default
+    try:
+        value = int(raw)
+    except ValueError:
+        raise SettingsError(f"{name} must be a whole number, got {raw!r}") from None
+    if value < minimum:
+        raise SettingsError(f"{name} must be at least {minimum}, got {value}")
+    return value
+
+
+def _default_data_dir() -> Path:
+    # The media and the orders table live beside the Dagster instance unless told otherwise, so every
+    # process of one instance (CLI, daemon, run workers) agrees on them without extra configuration.
+    dagster_home = os.environ.get("DAGSTER_HOME", "").strip()
+    if dagster_home:
+        return Path(dagster_home) / "santa"
+    return Path.cwd() / "var"
+
+
+@dataclass(frozen=True)
+class Settings:
+    data_dir: Path
+    orders_db_url: str
+    max_job_attempts: int
+    intake_interval_seconds: int
+    intake_batch_size: int
+    ffmpeg_timeout_seconds: int
+    x264_preset: str
+    ffmpeg_threads: int
+
+    @property
+    def media_dir(self) -> Path:
+        return self.data_dir / "media"
+
+    @property
+    def deliveries_dir(self) -> Path:
+        return self.data_dir / "deliveries"
+
+
+INSTANCE_ENV_DEFAULTS = {"SANTA_MAX_CONCURRENT_RUNS": "2"}
+
+
+def apply_instance_env_defaults() -> None:
+    """dagster.yaml reads these with {env: ...}, which has no default: set ours where the user set none."""
+    for name, value in INSTANCE_ENV_DEFAULTS.items():
+        if not os.environ.get(name, "").strip():
+            os.environ[name] = value
+
+
+def load_settings() -> Settings:
+    data_dir = Path(os.environ.get("SANTA_DATA_DIR", "").strip() or _default_data_dir()).resolve()
+    orders_db_url = os.environ.get("SANTA_ORDERS_DB_URL", "").strip() or f"sqlite:///{data_dir / 'orders.db'}"
+    return Settings(
+        data_dir=data_dir,
+        orders_db_url=orders_db_url,
+        max_job_attempts=_int("MAX_JOB_ATTEMPTS", 3, minimum=1),
+        intake_interval_seconds=_int("SANTA_INTAKE_INTERVAL_SECONDS", 5, minimum=1),
+        intake_batch_size=min(_int("SANTA_INTAKE_BATCH_SIZE", 200, minimum=1), 200),
+        ffmpeg_timeout_seconds=_int("SANTA_FFMPEG_TIMEOUT_SECONDS", 600, minimum=1),
+        x264_preset=os.environ.get("SANTA_X264_PRESET", "").strip() or "veryfast",
+        ffmpeg_threads=_int("SANTA_FFMPEG_THREADS", 0),
+    )

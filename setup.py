@@ -1,0 +1,23 @@
+from setuptools import find_packages, setup
+
+setup(
+    name="santa-videos",
+    version="0.1.0",
+    description="Personalized Santa Claus videos, from order to delivered MP4, orchestrated with Dagster.",
+    packages=find_packages(exclude=["santa_videos_tests*"]),
+    python_requires=">=3.11,<3.12",
+    install_requires=[
+        # dagster 1.13.28 makes pip resolve dagster-postgres to an ancient release: keep the three in step.
+        "dagster==1.13.27",
+        "dagster-webserver==1.13.27",
+        "dagster-postgres==0.29.27",
+        "httpx>=0.27,<1",
+        "elevenlabs>=2,<3",
+        "ffmpeg-python==0.2.0",
+        "pydantic>=2.7,<3",
+        "SQLAlchemy>=2.0,<3",
+        "Pillow>=10,<13",
+    ],
+    extras_require={"dev": ["pytest>=8"]},
+    entry_points={"console_scripts": ["santa-videos=santa_videos.cli:main"]},
+)
