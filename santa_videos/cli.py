@@ -18,7 +18,7 @@ def _table() -> OrderTable:
 
 
 def _fail_input(errors: list[str]) -> int:
-    print("The order was not queued:" if len(errors) < 2 else "Nothing was queued:", file=sys.stderr)
+    print("Nothing was queued:", file=sys.stderr)
     for error in errors:
         print(f"  - {error}", file=sys.stderr)
     return EXIT_BAD_INPUT
@@ -52,9 +52,8 @@ def cmd_submit(args: argparse.Namespace) -> int:
         "deadline": args.deadline,
         "order_id": args.order_id,
     }
-    required = {"child_name", "age", "language"}
     try:
-        order = parse_order({k: v for k, v in fields.items() if v is not None or k in required})
+        order = parse_order({k: v for k, v in fields.items() if v is not None})
     except OrderInvalid as exc:
         return _fail_input(exc.errors)
     return _queue([order])

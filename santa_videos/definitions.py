@@ -26,9 +26,13 @@ def build_resources(settings: Settings) -> dict:
     }
 
 
-defs = dg.Definitions(
-    assets=VIDEO_ASSETS,
-    jobs=[video_job],
-    sensors=[intake_sensor, order_failure_sensor],
-    resources=build_resources(load_settings()),
-)
+def build_definitions(settings: Settings, **resource_overrides) -> dg.Definitions:
+    return dg.Definitions(
+        assets=VIDEO_ASSETS,
+        jobs=[video_job],
+        sensors=[intake_sensor, order_failure_sensor],
+        resources={**build_resources(settings), **resource_overrides},
+    )
+
+
+defs = build_definitions(load_settings())

@@ -5,7 +5,6 @@ from santa_videos.assets.clip import clip
 from santa_videos.assets.delivery import delivery
 from santa_videos.assets.script import script
 from santa_videos.assets.video import video
-from santa_videos.partitions import video_partitions
 from santa_videos.settings import load_settings
 
 VIDEO_ASSETS = [script, audio, clip, video, delivery]
@@ -21,7 +20,6 @@ def video_run_tags() -> dict[str, str]:
 video_job = dg.define_asset_job(
     "video_job",
     selection=dg.AssetSelection.assets(*VIDEO_ASSETS),
-    partitions_def=video_partitions,
     executor_def=dg.in_process_executor,
     tags=video_run_tags(),
     description="Render and deliver one order's video (one partition of `videos`).",

@@ -15,7 +15,7 @@ def begin_step(context: dg.AssetExecutionContext, orders: OrdersResource) -> Ord
         raise dg.Failure(f"order {order_id} is not in the orders table", allow_retries=False) from None
     if not order.child_name:
         raise dg.Failure(f"order {order_id} has had its personal data erased and cannot be rendered", allow_retries=False)
-    table.mark_rendering(order_id, context.run_id)
+    table.mark_rendering(order_id, context.run.run_id)
     return order
 
 

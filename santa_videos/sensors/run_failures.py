@@ -7,14 +7,21 @@ from santa_videos.resources.orders import OrdersResource
 WILL_RETRY_TAG = "dagster/will_retry"
 
 
+def _root_cause(error) -> str:
+    """Dagster wraps a step's exception; the innermost cause is the one that says what went wrong."""
+    while error.cause is not None:
+        error = error.cause
+    kind, _, text = error.message.strip().partition(": ")
+    return f"{error.cls_name}: {text}" if text and kind.endswith(error.cls_name or "") else error.message.strip()
+
+
 def failure_reason(context: dg.RunFailureSensorContext) -> str:
     failures = context.get_step_failure_events()
     if not failures:
         return context.failure_event.message or "the run failed before any step ran"
     event = failures[0]
     error = event.step_failure_data.error if event.step_failure_data else None
-    message = error.message.strip() if error else (event.message or "unknown error")
-    return f"step {event.step_key}: {message}"
+    return f"step {event.step_key}: {_root_cause(error) if error else event.message or 'unknown error'}"
 
 
 @dg.run_failure_sensor(

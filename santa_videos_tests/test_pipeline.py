@@ -1,0 +1,160 @@
+"""An order goes in, the sensor requests its run, the run renders and delivers an MP4 that meets the spec."""
+
+import json
+
+import dagster as dg
+import pytest
+
+from santa_videos.definitions import build_definitions
+from santa_videos.orders import OrderTable
+from santa_videos.resources.encoder import VideoEncoder
+from santa_videos.settings import load_settings
+from santa_videos.sensors.intake import intake_sensor
+from santa_videos.sensors.run_failures import order_failure_sensor
+from santa_videos_tests.conftest import AWKWARD_MENTION, AWKWARD_NAME, make_order
+from santa_videos_tests.media_checks import box_order, ffprobe, wav_seconds
+
+
+def run_through_sensor(instance, definitions, order_id):
+    """What the daemon does with one tick: add the partitions, then launch the requested run (here in process)."""
+    context = dg.build_sensor_context(instance=instance, resources={"orders": definitions.resources["orders"]})
+    result = intake_sensor(context)
+    requests = [r for r in result.run_requests if r.partition_key == order_id]
+    assert len(requests) == 1
+    for partitions in result.dynamic_partitions_requests:
+        instance.add_dynamic_partitions(partitions.partitions_def_name, list(partitions.partition_keys))
+    job = definitions.resolve_job_def("video_job")
+    return job.execute_in_process(
+        instance=instance, partition_key=requests[0].partition_key, tags=requests[0].tags, raise_on_error=False
+    )
+
+
+@pytest.fixture(scope="module")
+def world(tmp_path_factory):
+    """One instance, orders table and data folder shared by the tests that inspect the same delivered order."""
+    root = tmp_path_factory.mktemp("world")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("SANTA_DATA_DIR", str(root / "data"))
+        patch.delenv("SANTA_ORDERS_DB_URL", raising=False)
+        settings = load_settings()
+        table = OrderTable(settings.orders_db_url)
+        (root / "dagster_home").mkdir()
+        with dg.instance_for_test(temp_dir=str(root / "dagster_home")) as instance:
+            yield instance, build_definitions(settings), settings, table
+        table.dispose()
+
+
+@pytest.fixture(scope="module")
+def delivered(world):
+    instance, definitions, settings, table = world
+    order = make_order(child_name=AWKWARD_NAME, phonetic_name="Zoey O'Brien", language="es", mentions=[AWKWARD_MENTION])
+    table.add([order])
+    result = run_through_sensor(instance, definitions, order.order_id)
+    return order, result
+
+
+def test_an_order_is_delivered_as_a_spec_conforming_mp4(delivered, world):
+    instance, _, settings, table = world
+    order, result = delivered
+    assert result.success
+    record = table.get(order.order_id)
+    assert record.status == "delivered" and record.attempts == 1 and record.last_error is None
+    video = settings.deliveries_dir / f"{order.order_id}.mp4"
+    assert record.video_path == str(video)
+    assert (settings.deliveries_dir / f"{order.order_id}.jpg").stat().st_size > 0
+
+    probed = ffprobe(video)
+    (v,) = [s for s in probed["streams"] if s["codec_type"] == "video"]
+    (a,) = [s for s in probed["streams"] if s["codec_type"] == "audio"]
+    assert (v["codec_name"], v["profile"], v["level"], v["pix_fmt"]) == ("h264", "High", 40, "yuv420p")
+    assert (v["width"], v["height"]) == (1280, 720)
+    assert (a["codec_name"], a["sample_rate"]) == ("aac", "48000")
+    boxes = box_order(video)
+    assert boxes.index("moov") < boxes.index("mdat"), boxes
+    audio_seconds = wav_seconds(settings.media_dir / "orders" / order.order_id / "audio.wav")
+    assert audio_seconds > 5
+    assert abs(float(probed["format"]["duration"]) - audio_seconds) <= 0.5
+
+    check = instance.event_log_storage.get_latest_asset_check_execution_by_key(
+        [dg.AssetCheckKey(dg.AssetKey("video"), "meets_delivery_spec")]
+    )
+    evaluation = next(iter(check.values()))
+    assert evaluation.status.value == "SUCCEEDED"
+
+
+def test_each_asset_reports_what_served_it(delivered, world):
+    instance = world[0]
+    order, _ = delivered
+
+    def metadata(asset):
+        event = instance.get_latest_materialization_event(dg.AssetKey(asset))
+        assert event.dagster_event.partition == order.order_id
+        return {k: v.value for k, v in event.asset_materialization.metadata.items()}
+
+    assert metadata("script")["language"] == "es" and metadata("script")["mentions"] == 1
+    audio = metadata("audio")
+    assert (audio["provider"], audio["voice"], audio["sample_rate"]) == ("espeak-ng", "es+m3", 48000)
+    assert audio["characters"] > 50
+    clip = metadata("clip")
+    assert (clip["provider"], clip["strategy_requested"], clip["strategy"]) == ("local-ffmpeg", "template", "template")
+    video = metadata("video")
+    assert video["size_bytes"] > 10_000 and video["encode_s"] > 0
+    assert metadata("delivery")["path"].endswith(f"{order.order_id}.mp4")
+
+
+def test_captions_keep_the_awkward_text_literally(delivered, world):
+    settings = world[2]
+    order, _ = delivered
+    cues = json.loads((settings.media_dir / "orders" / order.order_id / "cues.json").read_text(encoding="utf-8"))
+    texts = [cue["text"] for cue in cues["cues"]]
+    assert texts[0] == f"¡Jo, jo, jo! ¡Hola, {AWKWARD_NAME}!"
+    assert any(text.endswith(": " + AWKWARD_MENTION + ".") for text in texts)
+    assert all(b["start"] >= a["end"] for a, b in zip(cues["cues"], cues["cues"][1:]))
+
+
+def test_no_personal_data_reaches_the_dagster_instance(delivered, world):
+    instance = world[0]
+    secrets = ["Zoë", "Zoey", "O'Brien", "Núñez", "localtime", "shares {toys}"]
+    for run in instance.get_runs():
+        for text in (json.dumps(run.tags), json.dumps(run.run_config)):
+            assert not [s for s in secrets if s in text]
+        for record in instance.all_logs(run.run_id):
+            text = dg.serialize_value(record)
+            assert not [s for s in secrets if s in text], text[:300]
+        manager = instance.compute_log_manager
+        for step in ("script", "audio", "clip", "video", "delivery"):
+            for io_type in ("stdout", "stderr"):
+                log = manager.get_log_data([run.run_id, "compute_logs", step])
+                text = ((log.stdout or b"") + (log.stderr or b"")).decode("utf-8", "replace") if log else ""
+                assert not [s for s in secrets if s in text]
+
+
+def test_a_failed_last_attempt_marks_the_order_failed_with_step_and_reason(instance, settings, table):
+    definitions = build_definitions(settings)
+    broken = build_definitions(settings, encoder=VideoEncoder(preset="no-such-preset"))
+    order = make_order()
+    table.add([order])
+    result = run_through_sensor(instance, broken, order.order_id)
+    assert not result.success
+    assert not (settings.deliveries_dir / f"{order.order_id}.mp4").exists()
+    leftovers = [p.name for p in (settings.media_dir / "orders" / order.order_id).iterdir() if ".partial-" in p.name]
+    assert leftovers == []
+
+    run = instance.get_run_by_id(result.run_id)
+    failure = instance.get_records_for_run(run.run_id, of_type=dg.DagsterEventType.RUN_FAILURE).records[0].event_log_entry
+    retrying = run.with_tags({**run.tags, "dagster/will_retry": "true"})
+    context = dg.build_run_status_sensor_context(
+        sensor_name="order_failure_sensor", dagster_event=failure.dagster_event, dagster_instance=instance,
+        dagster_run=retrying, resources={"orders": definitions.resources["orders"]},
+    ).for_run_failure()
+    order_failure_sensor(context)
+    assert table.get(order.order_id).status == "rendering", "an attempt that will be retried is not a dead letter"
+
+    context = dg.build_run_status_sensor_context(
+        sensor_name="order_failure_sensor", dagster_event=failure.dagster_event, dagster_instance=instance,
+        dagster_run=run, resources={"orders": definitions.resources["orders"]},
+    ).for_run_failure()
+    order_failure_sensor(context)
+    record = table.get(order.order_id)
+    assert record.status == "failed" and record.run_id == run.run_id
+    assert record.last_error.startswith("step video: ") and "encoding the final video failed" in record.last_error
