@@ -1,0 +1,66 @@
+"""A real Dagster instance on SQLite with a real `dagster-daemon` over this project's workspace, for tests."""
+
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import dagster as dg
+
+from santa_videos_tests.conftest import PROJECT_ROOT, subprocess_env
+
+BIN = Path(sys.executable).parent
+
+
+class DaemonHarness:
+    def __init__(self, root: Path, **env):
+        self.home = root / "dagster_home"
+        self.home.mkdir(parents=True, exist_ok=True)
+        shutil.copy(PROJECT_ROOT / "dagster.yaml", self.home / "dagster.yaml")
+        self.env = subprocess_env(
+            DAGSTER_HOME=str(self.home), SANTA_DATA_DIR=str(root / "data"), SANTA_INTAKE_INTERVAL_SECONDS="1", **env
+        )
+        self.log = root / "daemon.log"
+        self.process: subprocess.Popen | None = None
+
+    def start(self, **env) -> None:
+        self.env.update(env)
+        with self.log.open("ab") as log:
+            self.process = subprocess.Popen(
+                [str(BIN / "dagster-daemon"), "run", "-w", "workspace.yaml"],
+                cwd=PROJECT_ROOT, env=self.env, stdout=log, stderr=subprocess.STDOUT,
+            )
+
+    def stop(self) -> None:
+        if self.process and self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=60)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+
+    def cli(self, *args: str) -> subprocess.CompletedProcess:
+        return subprocess.run(
+            [str(BIN / "santa-videos"), *args], cwd=PROJECT_ROOT, env=self.env, capture_output=True, text=True, timeout=120
+        )
+
+    def dagster(self, *args: str) -> subprocess.CompletedProcess:
+        return subprocess.run(
+            [str(BIN / "dagster"), *args], cwd=PROJECT_ROOT, env=self.env, capture_output=True, text=True, timeout=120
+        )
+
+    def instance(self) -> dg.DagsterInstance:
+        return dg.DagsterInstance.from_config(str(self.home))
+
+    def wait_for(self, condition, timeout: float, what: str):
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            value = condition()
+            if value:
+                return value
+            if self.process and self.process.poll() is not None:
+                raise AssertionError(f"dagster-daemon exited while waiting for {what}:\n{self.log.read_text()[-3000:]}")
+            time.sleep(0.5)
+        raise AssertionError(f"timed out after {timeout:.0f} s waiting for {what}:\n{self.log.read_text()[-3000:]}")

@@ -1,0 +1,61 @@
+"""The real path: CLI -> orders table -> intake sensor in dagster-daemon -> run queue -> run worker -> delivery.
+
+Orders are seen twice (the sensor's cursor is deleted while their runs wait in the queue) and still get one
+run each: run_key = order id.
+"""
+
+import pytest
+
+from santa_videos_tests.daemon import DaemonHarness
+from santa_videos_tests.media_checks import ffprobe
+
+
+@pytest.fixture
+def harness(tmp_path, monkeypatch):
+    # Nothing is launched at first, so the runs stay queued while the sensor sees their orders again.
+    harness = DaemonHarness(tmp_path, SANTA_MAX_CONCURRENT_RUNS="0", MAX_JOB_ATTEMPTS="2")
+    monkeypatch.setenv("SANTA_MAX_CONCURRENT_RUNS", "0")
+    monkeypatch.setenv("DAGSTER_HOME", str(harness.home))
+    yield harness
+    harness.stop()
+
+
+def intake_cursor(instance):
+    states = [s for s in instance.all_instigator_state() if s.name == "intake_sensor"]
+    return states[0].instigator_data.cursor if states and states[0].instigator_data else None
+
+
+def test_orders_seen_twice_get_one_run_each_and_are_delivered(harness):
+    submitted = [harness.cli("submit", "--name", name, "--age", "6", "--language", lang, "--mention", "was kind")
+                 for name, lang in (("Emma", "en"), ("Mateo", "es"))]
+    assert all(r.returncode == 0 for r in submitted), [r.stderr for r in submitted]
+    order_ids = [r.stdout.strip() for r in submitted]
+
+    harness.start()
+    instance = harness.instance()
+    harness.wait_for(lambda: len(instance.get_runs()) == 2, 120, "two queued runs")
+    assert sorted(instance.get_dynamic_partitions("videos")) == sorted(order_ids)
+
+    reset = harness.dagster("sensor", "cursor", "intake_sensor", "--delete", "-w", "workspace.yaml")
+    assert reset.returncode == 0, reset.stderr
+    assert intake_cursor(instance) is None
+    harness.wait_for(lambda: intake_cursor(instance) is not None, 60, "a tick after the cursor reset")
+    runs = instance.get_runs()
+    assert sorted(run.tags["dagster/partition"] for run in runs) == sorted(order_ids)
+    assert all(run.status.value == "QUEUED" for run in runs)
+    assert {run.tags["dagster/max_retries"] for run in runs} == {"1"}
+
+    harness.stop()
+    harness.start(SANTA_MAX_CONCURRENT_RUNS="2")
+
+    def all_done():
+        statuses = [harness.cli("status", "--json", oid) for oid in order_ids]
+        return all('"delivered"' in s.stdout or '"failed"' in s.stdout for s in statuses) and statuses
+
+    statuses = harness.wait_for(all_done, 400, "both orders delivered")
+    assert all('"delivered"' in s.stdout for s in statuses), [s.stdout for s in statuses]
+    runs = instance.get_runs()
+    assert len(runs) == 2 and all(run.status.value == "SUCCESS" for run in runs)
+    for order_id in order_ids:
+        video = harness.home.parent / "data" / "deliveries" / f"{order_id}.mp4"
+        assert ffprobe(video)["format"]["format_name"].startswith("mov,mp4")
