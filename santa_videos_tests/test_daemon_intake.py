@@ -25,6 +25,7 @@ def intake_cursor(instance):
     return states[0].instigator_data.cursor if states and states[0].instigator_data else None
 
 
+@pytest.mark.slow
 def test_orders_seen_twice_get_one_run_each_and_are_delivered(harness):
     submitted = [harness.cli("submit", "--name", name, "--age", "6", "--language", lang, "--mention", "was kind")
                  for name, lang in (("Emma", "en"), ("Mateo", "es"))]

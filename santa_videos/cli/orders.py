@@ -1,4 +1,4 @@
-"""The `santa-videos` command: queue orders, follow them, and run the demo."""
+"""`santa-videos submit | import | status | demo`: queue orders, follow them, run the demo."""
 
 import argparse
 import json
@@ -8,7 +8,7 @@ from pathlib import Path
 from santa_videos.orders.intake import BatchInvalid, read_csv_orders, read_json_orders
 from santa_videos.orders.model import LANGUAGES, MAX_MENTIONS, Order, OrderInvalid, Strategy, parse_order
 from santa_videos.orders.table import OrderNotFound, OrderTable
-from santa_videos.settings import SettingsError, load_settings
+from santa_videos.settings import load_settings
 
 EXIT_BAD_INPUT = 2
 
@@ -103,14 +103,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
     return run_demo(Path(args.workspace), timeout_seconds=args.timeout)
 
 
-def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
-        prog="santa-videos",
-        description="Personalized Santa videos with Dagster. Orders go into the orders table "
-        "(SANTA_ORDERS_DB_URL, default a SQLite file under SANTA_DATA_DIR); the intake sensor picks them up.",
-    )
-    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
-
+def register(commands) -> None:
     submit = commands.add_parser(
         "submit", help="validate and queue one order; prints its order id",
         description="Validate and queue one order and print its order id. A bad order prints every problem "
@@ -153,17 +146,3 @@ def build_parser() -> argparse.ArgumentParser:
     demo.add_argument("--workspace", default="workspace.yaml", help="the workspace file (default: workspace.yaml)")
     demo.add_argument("--timeout", type=int, default=900, help="seconds to wait for the deliveries (default 900)")
     demo.set_defaults(handler=cmd_demo)
-    return parser
-
-
-def main(argv: list[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
-    try:
-        return args.handler(args)
-    except SettingsError as exc:
-        print(f"santa-videos: {exc}", file=sys.stderr)
-        return EXIT_BAD_INPUT
-
-
-if __name__ == "__main__":
-    sys.exit(main())
