@@ -11,6 +11,7 @@ from santa_videos.resources.voice import EspeakVoice
 from santa_videos.sensors.intake import intake_sensor
 from santa_videos.sensors.run_failures import order_failure_sensor
 from santa_videos.settings import Settings, load_settings
+from santa_videos.webhook import delivery_webhook
 
 
 def build_resources(settings: Settings) -> dict:
@@ -23,6 +24,7 @@ def build_resources(settings: Settings) -> dict:
         "encoder": VideoEncoder(
             preset=settings.x264_preset, threads=settings.ffmpeg_threads, timeout_seconds=settings.ffmpeg_timeout_seconds
         ),
+        "webhook": delivery_webhook(settings),
     }
 
 

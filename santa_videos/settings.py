@@ -31,6 +31,15 @@ def _default_data_dir() -> Path:
     return Path.cwd() / "var"
 
 
+def _delivery_webhook_enabled() -> bool:
+    # Only whether it is set: the URL and the secret reach the webhook resource through EnvVar, never Settings.
+    if not os.environ.get("SANTA_DELIVERY_WEBHOOK_URL", "").strip():
+        return False
+    if not os.environ.get("SANTA_WEBHOOK_SECRET", "").strip():
+        raise SettingsError("SANTA_WEBHOOK_SECRET must be set when SANTA_DELIVERY_WEBHOOK_URL is (deliveries are signed)")
+    return True
+
+
 @dataclass(frozen=True)
 class Settings:
     data_dir: Path
@@ -41,6 +50,11 @@ class Settings:
     ffmpeg_timeout_seconds: int
     x264_preset: str
     ffmpeg_threads: int
+    public_url: str
+    delivery_webhook_enabled: bool
+    intake_orders_per_minute: int
+    intake_photo_max_bytes: int
+    intake_photo_max_pixels: int
 
     @property
     def media_dir(self) -> Path:
@@ -73,4 +87,9 @@ def load_settings() -> Settings:
         ffmpeg_timeout_seconds=_int("SANTA_FFMPEG_TIMEOUT_SECONDS", 600, minimum=1),
         x264_preset=os.environ.get("SANTA_X264_PRESET", "").strip() or "veryfast",
         ffmpeg_threads=_int("SANTA_FFMPEG_THREADS", 0),
+        public_url=(os.environ.get("SANTA_PUBLIC_URL", "").strip() or "http://127.0.0.1:8080").rstrip("/"),
+        delivery_webhook_enabled=_delivery_webhook_enabled(),
+        intake_orders_per_minute=_int("SANTA_INTAKE_ORDERS_PER_MINUTE", 10, minimum=1),
+        intake_photo_max_bytes=_int("SANTA_INTAKE_PHOTO_MAX_MB", 5, minimum=1) * 1024 * 1024,
+        intake_photo_max_pixels=_int("SANTA_INTAKE_PHOTO_MAX_MEGAPIXELS", 25, minimum=1) * 1_000_000,
     )

@@ -3,7 +3,7 @@
 import argparse
 import sys
 
-from santa_videos.cli import orders
+from santa_videos.cli import orders, serve
 from santa_videos.settings import SettingsError
 
 EXIT_BAD_INPUT = 2

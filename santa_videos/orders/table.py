@@ -32,6 +32,10 @@ orders = sa.Table(
     sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
     sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
     sa.Column("delivered_at", sa.DateTime(timezone=True), nullable=True),
+    sa.Column("has_photo", sa.Boolean, nullable=True),
+    # What the shop's delivery webhook answered, e.g. "sent: HTTP 200 after 1 attempt".
+    sa.Column("webhook_result", sa.Text, nullable=True),
+    sa.Column("webhook_at", sa.DateTime(timezone=True), nullable=True),
 )
 
 
@@ -54,6 +58,9 @@ class OrderRecord:
     created_at: datetime
     updated_at: datetime
     delivered_at: datetime | None
+    has_photo: bool | None = None
+    webhook_result: str | None = None
+    webhook_at: datetime | None = None
 
     @property
     def spoken_name(self) -> str:
@@ -67,7 +74,7 @@ def _now() -> datetime:
 def _record(row: sa.Row) -> OrderRecord:
     values = dict(row._mapping)
     values["mentions"] = json.loads(values["mentions"] or "[]")
-    for key in ("deadline", "created_at", "updated_at", "delivered_at"):
+    for key in ("deadline", "created_at", "updated_at", "delivered_at", "webhook_at"):
         # SQLite hands datetimes back without their zone; they were written in UTC.
         if values[key] is not None and values[key].tzinfo is None:
             values[key] = values[key].replace(tzinfo=timezone.utc)
@@ -90,10 +97,12 @@ class OrderTable:
         if self._engine is None:
             self._engine = _make_engine(self.url)
             metadata.create_all(self._engine)
+            _add_missing_columns(self._engine)
         return self._engine
 
-    def add(self, orders_to_add: list[Order]) -> list[tuple[str, bool]]:
-        """Queue orders in one transaction; an order id already present is kept as it is (re-delivery is harmless)."""
+    def add(self, orders_to_add: list[Order], with_photo: bool = False) -> list[tuple[str, bool]]:
+        """Queue orders in one transaction; an order id already present is kept as it is (re-delivery is harmless).
+        `with_photo` records that the orders' photos are already in the media store."""
         results = []
         with self.engine.begin() as conn:
             for order in orders_to_add:
@@ -114,6 +123,7 @@ class OrderTable:
                         deadline=order.deadline,
                         status=Status.QUEUED,
                         attempts=0,
+                        has_photo=with_photo,
                         created_at=now,
                         updated_at=now,
                     )
@@ -157,6 +167,9 @@ class OrderTable:
         now = _now()
         self._update(order_id, status=Status.DELIVERED, video_path=str(video_path), delivered_at=now, last_error=None)
 
+    def record_webhook(self, order_id: str, result: str) -> None:
+        self._update(order_id, webhook_result=result, webhook_at=_now())
+
     def mark_failed(self, order_id: str, reason: str, run_id: str | None = None) -> None:
         values = {"status": Status.FAILED, "last_error": reason}
         if run_id:
@@ -175,6 +188,17 @@ class OrderTable:
         if self._engine is not None:
             self._engine.dispose()
             self._engine = None
+
+
+def _add_missing_columns(engine: sa.Engine) -> None:
+    """create_all makes missing tables only: an orders table from an older release gets its new (nullable)
+    columns here, so upgrading needs no manual migration."""
+    present = {column["name"] for column in sa.inspect(engine).get_columns("orders")}
+    missing = [column for column in orders.columns if column.name not in present and column.nullable]
+    with engine.begin() as conn:
+        for column in missing:
+            kind = column.type.compile(dialect=engine.dialect)
+            conn.execute(sa.text(f'ALTER TABLE orders ADD COLUMN "{column.name}" {kind}'))
 
 
 def _make_engine(url: str) -> sa.Engine:

@@ -1,0 +1,70 @@
+"""What the intake reads and writes: orders queued in the orders table, photos in the media store, and the
+status a customer may see (their order id, where it is, the video's link; no internal error text)."""
+
+from pathlib import Path
+
+from starlette.requests import Request
+
+from santa_videos.media.files import atomic_path
+from santa_videos.orders.model import Order, Status
+from santa_videos.orders.table import OrderNotFound, OrderRecord, OrderTable
+from santa_videos.resources.media_store import MediaStore
+from santa_videos.settings import Settings
+
+PHOTO_FILE = "photo.jpg"
+CUSTOMER_STATUS = {Status.RECEIVED: "received", Status.QUEUED: "received", Status.REJECTED: "failed"}
+FAILED_REASON = "We could not finish this video yet. Our studio has been told and will make it again for you."
+
+
+class IntakeStore:
+    def __init__(self, settings: Settings):
+        self.table = OrderTable(settings.orders_db_url)
+        self.media = MediaStore(root=str(settings.media_dir), deliveries=str(settings.deliveries_dir))
+
+    def queue(self, order: Order, photo: bytes | None) -> bool:
+        """Queue the order; False when its id was already queued, which changes nothing (not even the photo).
+        The photo is in place before the order is, so no run can start without it."""
+        if photo is not None:
+            if self.find(order.order_id) is not None:
+                return False
+            with atomic_path(self.media.file(order.order_id, PHOTO_FILE)) as temp:
+                temp.write_bytes(photo)
+        [(_order_id, created)] = self.table.add([order], with_photo=photo is not None)
+        return created
+
+    def find(self, order_id: str) -> OrderRecord | None:
+        try:
+            return self.table.get(order_id)
+        except OrderNotFound:
+            return None
+
+    def delivered_file(self, record: OrderRecord, kind: str) -> Path | None:
+        if record.status != Status.DELIVERED:
+            return None
+        oid = record.order_id
+        path = self.media.delivered_video(oid) if kind == "video" else self.media.delivered_thumbnail(oid)
+        return path if path.is_file() else None
+
+    def delivered_video(self, record: OrderRecord) -> Path | None:
+        return self.delivered_file(record, "video")
+
+
+def public_status(record: OrderRecord, video: Path | None, request: Request) -> dict:
+    status = CUSTOMER_STATUS.get(record.status, str(record.status))
+    result = {
+        "order_id": record.order_id,
+        "status": status,
+        "created_at": record.created_at.isoformat(),
+        "delivered_at": record.delivered_at.isoformat() if record.delivered_at else None,
+        "video_url": None,
+        "thumbnail_url": None,
+        "reason": None,
+    }
+    if status == "delivered" and video is not None:
+        result["video_url"] = str(request.url_for("video", order_id=record.order_id))
+        result["thumbnail_url"] = str(request.url_for("thumbnail", order_id=record.order_id))
+    elif status == "delivered":
+        result["reason"] = "The video is no longer kept here."
+    elif status == "failed":
+        result["reason"] = FAILED_REASON
+    return result
