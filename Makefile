@@ -9,7 +9,7 @@ export SANTA_DATA_DIR ?= $(DAGSTER_HOME)/santa
 export SANTA_MAX_CONCURRENT_RUNS ?= 2
 export MAX_JOB_ATTEMPTS ?= 3
 
-APT_PACKAGES := ffmpeg espeak-ng fonts-dejavu-core
+APT_PACKAGES := ffmpeg espeak-ng fonts-dejavu-core chromium
 
 .PHONY: demo dev test bench system-deps venv instance clean
 

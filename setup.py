@@ -17,7 +17,10 @@ setup(
         "pydantic>=2.7,<3",
         "SQLAlchemy>=2.0,<3",
         "Pillow>=10,<13",
+        # Starlette parses the intake's order form (multipart, with the photo) with it.
+        "python-multipart>=0.0.9",
     ],
-    extras_require={"dev": ["pytest>=8"]},
+    # playwright drives Debian's /usr/bin/chromium (the Makefile apt-installs it) in the browser tests.
+    extras_require={"dev": ["pytest>=8", "playwright>=1.45,<2"]},
     entry_points={"console_scripts": ["santa-videos=santa_videos.cli:main"]},
 )
