@@ -1,0 +1,110 @@
+"""Everything an order leaves behind, found and removed: its Dagster runs with their event and compute logs, its
+partition, its working folder and scratch, its published video, its cache entries, and its row's personal data."""
+
+import shutil
+from collections import Counter
+from pathlib import Path
+
+import dagster as dg
+from dagster._core.storage.local_compute_log_manager import LocalComputeLogManager
+
+from santa_videos.media.audio_cache import AudioCache
+from santa_videos.orders.table import OrderTable
+from santa_videos.partitions import video_partitions
+from santa_videos.resources.media_store import MediaStore
+
+PARTITION_TAG = "dagster/partition"
+# A run in any of these may still write the order's files or need its partition: deleting the partition
+# under a queued or running run makes it fail when it stores its output.
+LIVE_RUN_STATUSES = [
+    dg.DagsterRunStatus.QUEUED,
+    dg.DagsterRunStatus.NOT_STARTED,
+    dg.DagsterRunStatus.STARTING,
+    dg.DagsterRunStatus.STARTED,
+    dg.DagsterRunStatus.CANCELING,
+]
+
+
+class OrderBusy(RuntimeError):
+    """A run of the order is queued or running, so its data cannot be removed now."""
+
+
+class Tally(Counter):
+    """What was removed: counts and bytes by kind (e.g. `runs`, `working_bytes`)."""
+
+
+def tree_bytes(path: Path) -> int:
+    if path.is_file():
+        return path.stat().st_size
+    return sum(f.stat().st_size for f in path.rglob("*") if f.is_file()) if path.is_dir() else 0
+
+
+def remove_path(path: Path, tally: Tally, kind: str) -> None:
+    if not path.exists():
+        return
+    size = tree_bytes(path)
+    if path.is_dir():
+        shutil.rmtree(path, ignore_errors=True)
+    else:
+        path.unlink(missing_ok=True)
+    tally[kind] += 1
+    tally[f"{kind}_bytes"] += size
+
+
+def live_run_ids(instance: dg.DagsterInstance, order_id: str) -> list[str]:
+    runs = instance.get_runs(dg.RunsFilter(tags={PARTITION_TAG: order_id}, statuses=LIVE_RUN_STATUSES))
+    return [run.run_id for run in runs]
+
+
+def require_idle(instance: dg.DagsterInstance, order_id: str) -> None:
+    live = live_run_ids(instance, order_id)
+    if live:
+        raise OrderBusy(f"order {order_id} has a queued or running run ({', '.join(live)}); try again when it ends")
+
+
+def remove_dagster_records(instance: dg.DagsterInstance, order_id: str, tally: Tally) -> None:
+    """The order's runs (with their event logs), their compute logs, and its `videos` partition."""
+    manager = instance.compute_log_manager
+    for run in instance.get_runs(dg.RunsFilter(tags={PARTITION_TAG: order_id})):
+        if isinstance(manager, LocalComputeLogManager):
+            tally["compute_log_bytes"] += tree_bytes(Path(manager._base_dir) / run.run_id)
+        manager.delete_logs(prefix=[run.run_id])
+        instance.delete_run(run.run_id)
+        tally["runs"] += 1
+    if instance.has_dynamic_partition(video_partitions.name, order_id):
+        instance.delete_dynamic_partition(video_partitions.name, order_id)
+        tally["partitions"] += 1
+
+
+def remove_working_files(media: MediaStore, order_id: str, tally: Tally) -> None:
+    """The order's working folder (photo, script, audio, clip, unpublished video) and its scratch folder."""
+    remove_path(media.order_dir(order_id), tally, "working_folders")
+    remove_path(Path(media.root) / "tmp" / order_id, tally, "temp_files")
+
+
+def purge(instance: dg.DagsterInstance, table: OrderTable, media: MediaStore, order_id: str, tally: Tally) -> None:
+    """Retention of a terminal order: the Dagster records and the working files go; the delivery stays."""
+    require_idle(instance, order_id)
+    remove_dagster_records(instance, order_id, tally)
+    remove_working_files(media, order_id, tally)
+    table.mark_purged(order_id)
+    tally["orders_purged"] += 1
+
+
+def erase(
+    instance: dg.DagsterInstance, table: OrderTable, media: MediaStore, cache: AudioCache, order_id: str, tally: Tally,
+    note: str | None = None,
+) -> None:
+    """Erase the child's data everywhere it can be: every file of the order (published video included), the
+    cached speech it used, its Dagster records, and the name and mentions in its row."""
+    require_idle(instance, order_id)
+    remove_dagster_records(instance, order_id, tally)
+    remove_working_files(media, order_id, tally)
+    remove_path(media.delivered_video(order_id), tally, "published_files")
+    remove_path(media.delivered_thumbnail(order_id), tally, "published_files")
+    removed = cache.forget_order(order_id)
+    tally["cache_entries"] += removed.entries
+    tally["cache_bytes"] += removed.bytes
+    table.erase_personal_data(order_id, note)
+    table.mark_purged(order_id)
+    tally["orders_erased"] += 1

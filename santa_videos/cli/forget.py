@@ -1,0 +1,60 @@
+"""`santa-videos forget ORDER_ID`: erase a child's data at once, on request."""
+
+import argparse
+import os
+import sys
+
+import dagster as dg
+
+from santa_videos.cleanup import OrderBusy, Tally, erase
+from santa_videos.orders.model import Status
+from santa_videos.orders.table import OrderNotFound, OrderTable
+from santa_videos.resources.media_store import MediaStore
+from santa_videos.media.audio_cache import AudioCache
+from santa_videos.settings import load_operations_settings, load_settings
+
+TERMINAL = (Status.DELIVERED, Status.FAILED, Status.REJECTED)
+ERASED_NOTE = "canceled: the child's data was erased on request before the video was made"
+
+
+def cmd_forget(args: argparse.Namespace) -> int:
+    if not os.environ.get("DAGSTER_HOME", "").strip():
+        print("DAGSTER_HOME is not set: forget must reach the Dagster instance to remove the order's runs.",
+              file=sys.stderr)
+        return 1
+    settings, operations = load_settings(), load_operations_settings()
+    table = OrderTable(settings.orders_db_url)
+    media = MediaStore(root=str(settings.media_dir), deliveries=str(settings.deliveries_dir))
+    cache = AudioCache(operations.audio_cache_dir, operations.audio_cache_max_bytes)
+    code = 0
+    with dg.DagsterInstance.get() as instance:
+        for order_id in args.order_ids:
+            try:
+                order = table.get(order_id)
+                tally = Tally()
+                waiting = order.status not in TERMINAL
+                erase(instance, table, media, cache, order_id, tally, note=ERASED_NOTE if waiting else None)
+                if waiting:
+                    # Never rendered now: a run that already read the id finds no name and stops.
+                    table.mark_failed(order_id, ERASED_NOTE)
+            except (OrderNotFound, OrderBusy) as exc:
+                print(f"{order_id}: {exc}", file=sys.stderr)
+                code = 1
+                continue
+            files = tally["working_folders"] + tally["published_files"] + tally["temp_files"]
+            print(f"{order_id}  erased: {files} files or folders, {tally['cache_entries']} cached speech entries, "
+                  f"{tally['runs']} runs, {tally['partitions']} partition")
+    return code
+
+
+def register(commands) -> None:
+    forget = commands.add_parser(
+        "forget", help="erase a child's data now (name, mentions, photo, video, cached speech, runs)",
+        description="Erase the order's personal data at once: the name, phonetic name and mentions in the orders "
+        "table, every file of the order (photo, script, audio, clip, published video and thumbnail), the cached "
+        "speech it used, and its Dagster runs, compute logs and partition. The order id, status and times stay. "
+        "An order that was not finished is never rendered afterwards. Refused (exit 1) while a run of the order "
+        "is queued or running. Needs DAGSTER_HOME.",
+    )
+    forget.add_argument("order_ids", nargs="+", metavar="ORDER_ID")
+    forget.set_defaults(handler=cmd_forget)
