@@ -7,31 +7,40 @@ from santa_videos.assets.steps import begin_step, require_file
 from santa_videos.media.files import read_json, write_json
 from santa_videos.media.script import script_from_json
 from santa_videos.media.speech import SAMPLE_RATE
+from santa_videos.media.timings import words_json
 from santa_videos.partitions import video_partitions
 from santa_videos.resources.media_store import MediaStore
 from santa_videos.resources.orders import OrdersResource
-from santa_videos.resources.voice import EspeakVoice
+from santa_videos.resources.speech_chain import SpeechChain
 
 
-@dg.asset(partitions_def=video_partitions, group_name="videos", kinds={"espeak"}, deps=[script])
+@dg.asset(partitions_def=video_partitions, group_name="videos", kinds={"elevenlabs", "espeak"}, deps=[script])
 def audio(
-    context: dg.AssetExecutionContext, orders: OrdersResource, media: MediaStore, voice: EspeakVoice
+    context: dg.AssetExecutionContext, orders: OrdersResource, media: MediaStore, voice: SpeechChain
 ) -> dg.MaterializeResult:
-    """Santa's voice speaking the script, 48 kHz WAV, with the time each caption is spoken."""
+    """Santa's voice speaking the script, 48 kHz WAV, with the time each caption (and word) is spoken. The first
+    voice provider of the chain that can serve does; the metadata says which, and why earlier ones did not."""
     order = begin_step(context, orders)
     lines = script_from_json(read_json(require_file(media.file(order.order_id, "script.json"), "script")))
     started = time.monotonic()
-    speech = voice.speak(
+    spoken = voice.speak(
         [(line.spoken, line.caption) for line in lines],
         order.language,
         media.file(order.order_id, "audio.wav"),
         media.scratch_dir(order.order_id, "audio"),
+        context.log.info,
     )
-    write_json(media.file(order.order_id, "cues.json"), {"duration": speech.duration, "cues": speech.cues_json()})
+    speech = spoken.speech
+    timing = {"duration": speech.duration, "cues": speech.cues_json(), "words": words_json(spoken.words)}
+    write_json(media.file(order.order_id, "cues.json"), timing)
     return dg.MaterializeResult(
         metadata={
-            "provider": voice.provider,
-            "voice": voice.voice_for(order.language),
+            "provider": spoken.provider,
+            "voice": spoken.voice,
+            "skipped": "; ".join(spoken.skipped) or "none",
+            "fallback_s": spoken.fallback_seconds,
+            "provider_requests": dg.MetadataValue.json(spoken.requests),
+            "characters_billed": spoken.characters_billed,
             "duration_s": speech.duration,
             "characters": sum(len(line.spoken) for line in lines),
             "sample_rate": SAMPLE_RATE,

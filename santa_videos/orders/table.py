@@ -36,6 +36,8 @@ orders = sa.Table(
     # What the shop's delivery webhook answered, e.g. "sent: HTTP 200 after 1 attempt".
     sa.Column("webhook_result", sa.Text, nullable=True),
     sa.Column("webhook_at", sa.DateTime(timezone=True), nullable=True),
+    # The lip-sync provider's request id, saved before polling: a retry polls it instead of paying again.
+    sa.Column("clip_request_id", sa.String(64), nullable=True),
 )
 
 
@@ -61,6 +63,7 @@ class OrderRecord:
     has_photo: bool | None = None
     webhook_result: str | None = None
     webhook_at: datetime | None = None
+    clip_request_id: str | None = None
 
     @property
     def spoken_name(self) -> str:
@@ -175,6 +178,10 @@ class OrderTable:
         if run_id:
             values["run_id"] = run_id
         self._update(order_id, **values)
+
+    def set_clip_request(self, order_id: str, request_id: str | None) -> None:
+        """Save (or, with None, forget) the lip-sync provider's request id of the order."""
+        self._update(order_id, clip_request_id=request_id)
 
     def _update(self, order_id: str, **values) -> None:
         with self.engine.begin() as conn:

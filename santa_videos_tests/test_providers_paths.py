@@ -1,0 +1,97 @@
+"""The paid path against the fake ElevenLabs and Higgsfield servers: a clean order is voiced and lip-synced with
+the fewest calls, the SDK and httpx really talk to the fakes, and captions follow the provider's timings."""
+
+import json
+
+import dagster as dg
+import pytest
+
+from santa_videos.orders import OrderTable
+from santa_videos.settings import load_settings
+from santa_videos_tests.fakes import FakeElevenLabs, FakeHiggsfield
+from santa_videos_tests.fakes.pipeline import PaidWorld, provider_env
+from santa_videos_tests.media_checks import ffprobe, wav_seconds
+
+
+@pytest.fixture
+def fakes():
+    with FakeElevenLabs() as voice, FakeHiggsfield() as clips:
+        yield voice, clips
+
+
+@pytest.fixture
+def world(tmp_path, monkeypatch, fakes):
+    monkeypatch.setenv("SANTA_DATA_DIR", str(tmp_path / "data"))
+    monkeypatch.delenv("SANTA_ORDERS_DB_URL", raising=False)
+    for name, value in provider_env(*fakes).items():
+        monkeypatch.setenv(name, value)
+    table = OrderTable(load_settings().orders_db_url)
+    (tmp_path / "home").mkdir()
+    with dg.instance_for_test(temp_dir=str(tmp_path / "home")) as instance:
+        yield PaidWorld(tmp_path, instance, table)
+    table.dispose()
+
+
+def test_a_lipsync_order_is_delivered_with_one_speech_call_and_one_submission(world, fakes):
+    voice, clips = fakes
+    order_id = world.add_order(strategy="lipsync")
+    result = world.run(order_id, full=True)
+    assert result.success
+    assert voice.count("tts") == 1
+    assert (clips.count("submit"), clips.count("cancel")) == (1, 0)
+    assert clips.cdn.count("video") == 1
+
+    audio = world.metadata(result, "audio")
+    assert (audio["provider"], audio["voice"], audio["skipped"]) == ("elevenlabs", "santa-voice", "none")
+    assert audio["characters_billed"] == len(voice.requests("tts")[0].json()["text"]) > 50
+    assert audio["provider_requests"] == {"elevenlabs": 1}
+    clip = world.metadata(result, "clip")
+    assert (clip["provider"], clip["strategy_requested"], clip["strategy"], clip["skipped"]) == (
+        "higgsfield", "lipsync", "lipsync", "none")
+    assert clip["provider_request_id"] == next(iter(clips.jobs))
+    assert clip["provider_requests"]["higgsfield_submit"] == 1
+    assert world.table.get(order_id).status == "delivered"
+    assert world.table.get(order_id).clip_request_id is None, "a used generation is forgotten"
+
+
+def test_the_sdk_and_httpx_send_what_the_apis_document(world, fakes):
+    voice, clips = fakes
+    order_id = world.add_order(strategy="lipsync")
+    assert world.run(order_id).success
+
+    (speech,) = voice.requests("tts")
+    assert speech.path == "/v1/text-to-speech/santa-voice/with-timestamps"
+    assert speech.query == {"output_format": "mp3_44100_128"}
+    assert speech.headers["xi-api-key"] == voice.api_key
+    assert speech.headers["user-agent"].startswith("elevenlabs/")
+    body = speech.json()
+    assert body["text"].startswith("Ho ho ho! Hello, Emma!") and body["model_id"] == "eleven_multilingual_v2"
+    assert set(body["voice_settings"]) >= {"stability", "similarity_boost", "style", "use_speaker_boost", "speed"}
+    assert "language_code" not in body, "multilingual_v2 refuses language_code"
+
+    uploads = clips.requests("upload_url")
+    assert [u.json()["content_type"] for u in uploads] == ["image/jpeg", "audio/wav"]
+    stored = clips.cdn.requests("upload")
+    assert all("authorization" not in u.headers for u in stored), "credentials never go to the storage host"
+    assert stored[1].body[:4] == b"RIFF" and stored[1].headers["x-amz-tagging"] == "retention=temporary"
+    (submit,) = clips.requests("submit")
+    assert submit.path == "/higgsfield-ai/speak" and submit.headers["authorization"] == f"Key {clips.api_key}"
+    assert submit.headers["idempotency-key"] == order_id
+    assert {"image_url", "audio_url", "prompt"} <= set(submit.json())
+    assert submit.json()["audio_url"].startswith(clips.cdn.url)
+    assert all("authorization" not in r.headers for r in clips.cdn.requests("video"))
+
+
+def test_captions_and_words_follow_the_providers_character_timings(world, fakes):
+    order_id = world.add_order()
+    assert world.run(order_id).success
+    timing = json.loads(world.media_file(order_id, "cues.json").read_text(encoding="utf-8"))
+    words, cues = timing["words"], timing["cues"]
+    assert words[0]["text"] == "Ho" and words[0]["start"] == 0
+    assert all(a["end"] <= b["start"] for a, b in zip(words, words[1:]))
+    assert cues[0]["text"] == "Ho ho ho! Hello, Emma!" and cues[0]["end"] == words[4]["end"]
+    assert cues[1]["start"] == words[5]["start"], "the second caption starts with the second line's first word"
+    seconds = wav_seconds(world.media_file(order_id, "audio.wav"))
+    assert abs(seconds - timing["duration"]) < 0.05 and timing["duration"] >= cues[-1]["end"]
+    probed = ffprobe(world.media_file(order_id, "audio.wav"))
+    assert (probed["streams"][0]["sample_rate"], probed["streams"][0]["channels"]) == ("48000", 1)
