@@ -1,6 +1,7 @@
 import dagster as dg
 
 from santa_videos.cleanup import run_cleanup
+from santa_videos.logs import CONSOLE_LOGGER_RUN_CONFIG
 from santa_videos.resources.audio_cache import AudioCacheResource
 from santa_videos.resources.media_store import MediaStore
 from santa_videos.resources.orders import OrdersResource
@@ -51,6 +52,7 @@ def retention_cleanup(
 cleanup_job = dg.define_asset_job(
     "cleanup_job",
     selection=dg.AssetSelection.assets(retention_cleanup),
+    config=CONSOLE_LOGGER_RUN_CONFIG,
     description="One retention pass over temp files, old orders' Dagster records and files, and children's data.",
 )
 

@@ -1,10 +1,12 @@
 import dagster as dg
 
 from santa_videos.assets.metrics import pipeline_metrics
+from santa_videos.logs import CONSOLE_LOGGER_RUN_CONFIG
 
 metrics_job = dg.define_asset_job(
     "metrics_job",
     selection=dg.AssetSelection.assets(pipeline_metrics),
+    config=CONSOLE_LOGGER_RUN_CONFIG,
     description="Refresh the pipeline_metrics asset.",
 )
 

@@ -1,0 +1,42 @@
+"""The audio cache in the `audio` asset: a repeated speech is served from the cache and the provider is not called."""
+
+import json
+
+from santa_videos.media.audio_cache import AudioCache
+from santa_videos.settings import load_operations_settings
+from santa_videos_tests.fakes.pipeline import fakes, template_library, world  # noqa: F401 (fixtures)
+
+
+def test_a_repeated_speech_never_calls_the_provider_again(world, fakes):
+    voice, _clips = fakes
+    first = world.add_order(child_name="Emma", phonetic_name="Emmah")
+    result = world.run(first, upto="audio")
+    assert result.success
+    missed = world.metadata(result, "audio")
+    assert (missed["provider"], missed["cache"], missed["characters_saved"]) == ("elevenlabs", "miss", 0)
+    assert voice.count("tts") == 1
+
+    # Another order whose speech is the same (same spoken name, age, language and mentions), spelled differently.
+    second = world.add_order(child_name="Emmá", phonetic_name="Emmah")
+    result = world.run(second, upto="audio")
+    assert result.success
+    hit = world.metadata(result, "audio")
+    assert voice.count("tts") == 1, "a cache hit must not call ElevenLabs"
+    assert (hit["provider"], hit["cache"], hit["characters_billed"]) == ("elevenlabs", "hit", 0)
+    assert hit["characters_saved"] == hit["characters"] == missed["characters"]
+    assert world.media_file(second, "audio.wav").read_bytes() == world.media_file(first, "audio.wav").read_bytes()
+
+    cues = json.loads(world.media_file(second, "cues.json").read_text())
+    first_cues = json.loads(world.media_file(first, "cues.json").read_text())
+    assert cues["cues"][0]["text"].endswith("Emmá!"), "captions come from the order's own script"
+    assert [(c["start"], c["end"]) for c in cues["cues"]] == [(c["start"], c["end"]) for c in first_cues["cues"]]
+    assert cues["words"] == first_cues["words"] and cues["duration"] == first_cues["duration"]
+
+    # A re-run of the first order is a hit too; a different speech is a miss and is paid for once.
+    assert world.metadata(world.run(first, upto="audio"), "audio")["cache"] == "hit"
+    other = world.add_order(mentions=["you tidied your room"])
+    assert world.metadata(world.run(other, upto="audio"), "audio")["cache"] == "miss"
+    assert voice.count("tts") == 2
+
+    cache = AudioCache(load_operations_settings().audio_cache_dir, 10**9)
+    assert len(cache.entries()) == 2

@@ -1,0 +1,77 @@
+"""`santa-videos forget`: after it, a canary child's name is found nowhere, in no file of the data folder, the audio
+cache, the orders database, the Dagster database or its compute logs; another order is left as it was."""
+
+import subprocess
+from pathlib import Path
+
+import dagster as dg
+import pytest
+
+from santa_videos.definitions import build_definitions
+from santa_videos_tests.conftest import PROJECT_ROOT, make_order, subprocess_env
+from santa_videos_tests.daemon import BIN
+
+CANARIES = ["Quintessa", "Vandermolen", "Kwintessa", "zorbleflax"]
+
+
+def render(instance, definitions, order_id: str) -> None:
+    instance.add_dynamic_partitions("videos", [order_id])
+    result = definitions.resolve_job_def("video_job").execute_in_process(
+        instance=instance, partition_key=order_id, raise_on_error=False
+    )
+    assert result.success
+
+
+def files_mentioning(root: Path, words: list[str]) -> dict[str, list[str]]:
+    found = {}
+    for path in root.rglob("*"):
+        if path.is_file():
+            data = path.read_bytes()
+            hits = [word for word in words if word.encode("utf-8") in data]
+            if hits:
+                found[str(path.relative_to(root))] = hits
+    return found
+
+
+@pytest.mark.slow
+def test_forget_leaves_the_canary_name_nowhere(instance, settings, table, tmp_path):
+    definitions = build_definitions(settings)
+    canary = make_order(child_name="Quintessa Vandermolen", phonetic_name="Kwintessa Vandermolen",
+                        mentions=["you flew the zorbleflax kite with your sister"])
+    bystander = make_order(child_name="Bartholomew", mentions=["you planted a pear tree"])
+    table.add([canary, bystander])
+    render(instance, definitions, canary.order_id)
+    instance.add_dynamic_partitions("videos", [bystander.order_id])
+    bystander_file = definitions.resources["media"].file(bystander.order_id, "script.json")
+    bystander_file.parent.mkdir(parents=True)
+    bystander_file.write_text('["Ho ho ho, Bartholomew!"]')
+    assert files_mentioning(tmp_path, CANARIES), "the canary should be somewhere before it is forgotten"
+    assert definitions.resources["audio_cache"].cache().entries()
+
+    env = subprocess_env(DAGSTER_HOME=str(tmp_path / "dagster_home"), SANTA_DATA_DIR=str(settings.data_dir))
+    done = subprocess.run([str(BIN / "santa-videos"), "forget", canary.order_id], cwd=PROJECT_ROOT, env=env,
+                          capture_output=True, text=True, timeout=180)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.startswith(f"{canary.order_id}  erased:")
+
+    table.dispose()  # read the database files as they are on disk
+    assert files_mentioning(tmp_path, CANARIES) == {}
+    record = table.get(canary.order_id)
+    assert (record.child_name, record.phonetic_name, record.mentions) == (None, None, [])
+    assert record.status == "delivered" and record.erased_at is not None
+    assert instance.get_runs(dg.RunsFilter(tags={"dagster/partition": canary.order_id})) == []
+    assert not instance.has_dynamic_partition("videos", canary.order_id)
+
+    kept = table.get(bystander.order_id)
+    assert kept.child_name == "Bartholomew" and kept.erased_at is None
+    assert bystander_file.exists()
+    assert instance.has_dynamic_partition("videos", bystander.order_id)
+
+
+def test_forget_says_so_for_an_unknown_order(settings, tmp_path):
+    (tmp_path / "home").mkdir()
+    env = subprocess_env(DAGSTER_HOME=str(tmp_path / "home"), SANTA_DATA_DIR=str(settings.data_dir))
+    done = subprocess.run([str(BIN / "santa-videos"), "forget", "ord_01m8e5j7khr5pnpzqn5jxgzgfy"], cwd=PROJECT_ROOT,
+                          env=env, capture_output=True, text=True, timeout=180)
+    assert done.returncode == 1
+    assert "no order with id ord_01m8e5j7khr5pnpzqn5jxgzgfy" in done.stderr
