@@ -1,0 +1,72 @@
+"""No order waits forever: orders queued or rendering with no live run are requested again, or dead-lettered."""
+
+from datetime import datetime, timedelta, timezone
+
+import dagster as dg
+
+from santa_videos.jobs import video_job, video_run_tags
+from santa_videos.order_runs import describe_failure, failed_step_and_reason, is_dead_letter, order_runs
+from santa_videos.partitions import video_partitions
+from santa_videos.resources.orders import OrdersResource
+from santa_videos.settings import load_settings
+
+_settings = load_settings()
+BATCH_SIZE = 200
+INTAKE_SENSOR = "intake_sensor"
+
+
+def _intake_cursor(instance: dg.DagsterInstance) -> int:
+    """Orders after the intake cursor are the intake sensor's to request, however long they wait."""
+    for state in instance.all_instigator_state():
+        if state.name == INTAKE_SENSOR and state.instigator_data and state.instigator_data.cursor:
+            return int(state.instigator_data.cursor)
+    return 0
+
+
+def _ended_before(run: dg.DagsterRun, instance: dg.DagsterInstance, cutoff: datetime) -> bool:
+    record = instance.get_run_record_by_id(run.run_id)
+    return bool(record and record.end_time and record.end_time < cutoff.timestamp())
+
+
+@dg.sensor(
+    job=video_job,
+    minimum_interval_seconds=_settings.reconcile_interval_seconds,
+    default_status=dg.DefaultSensorStatus.RUNNING,
+    description="Requests a run again for orders queued or rendering with no live run (a lost launch, a retry "
+    "that never came, a run deleted while queued), and dead-letters those whose last attempt failed unseen.",
+)
+def order_reconciler(context: dg.SensorEvaluationContext, orders: OrdersResource):
+    """Each request's run_key counts the order's runs so far: a tick evaluated twice requests nothing twice, and a
+    new request appears only once the run it made has ended."""
+    settings = load_settings()
+    cutoff = datetime.now(timezone.utc) - timedelta(seconds=settings.reconcile_grace_seconds)
+    table = orders.table()
+    intake_cursor = _intake_cursor(context.instance)
+    requests, dead_lettered = [], []
+    for seq, order_id, _status in table.unfinished(cutoff, BATCH_SIZE):
+        runs = order_runs(context.instance, order_id)
+        if not runs and seq > intake_cursor:
+            continue
+        if any(not run.is_finished for run in runs):
+            continue
+        latest = runs[0] if runs else None
+        if latest is not None and is_dead_letter(latest):
+            table.mark_failed(order_id, describe_failure(*failed_step_and_reason(context.instance, latest)), latest.run_id)
+            dead_lettered.append(order_id)
+            continue
+        if latest is not None and not _ended_before(latest, context.instance, cutoff):
+            continue
+        if len(runs) >= settings.max_job_attempts:
+            table.mark_failed(order_id, f"gave up after {len(runs)} runs without a delivery", latest.run_id)
+            dead_lettered.append(order_id)
+            continue
+        requests.append(
+            dg.RunRequest(partition_key=order_id, run_key=f"{order_id}/reconcile/{len(runs)}", tags=video_run_tags())
+        )
+    if not requests:
+        return dg.SkipReason(f"nothing to request again; dead-lettered {len(dead_lettered)} orders")
+    context.log.info(f"requesting {len(requests)} orders again; dead-lettered {len(dead_lettered)}")
+    return dg.SensorResult(
+        run_requests=requests,
+        dynamic_partitions_requests=[video_partitions.build_add_request([r.partition_key for r in requests])],
+    )

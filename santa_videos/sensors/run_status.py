@@ -1,0 +1,102 @@
+"""The order's status follows its runs: `rendering` with the run id when a run starts, `failed` with the failing step
+and reason when its last attempt failed or was terminated. `delivered` is written by the delivery step itself.
+
+Each sensor fires once per run event, in any order and possibly late, so each acts only while the run it saw is
+still the order's latest; seen twice, the same event writes the same thing.
+"""
+
+from pathlib import Path
+
+import dagster as dg
+
+from santa_videos.media.leftovers import remove_leftovers
+from santa_videos.orders.model import Status
+from santa_videos.orders.table import OrderNotFound
+from santa_videos.order_runs import (
+    describe_failure, failed_step_and_reason, is_latest_attempt, live_runs, order_of, will_retry,
+)
+from santa_videos.resources.media_store import MediaStore
+from santa_videos.resources.orders import OrdersResource
+
+STATUS_SENSOR_INTERVAL_SECONDS = 5
+
+
+def _tidy(context: dg.RunStatusSensorContext, media: MediaStore, order_id: str) -> None:
+    # Scratch folders and half-written files of ended attempts; never while another attempt is working.
+    if not live_runs(context.instance, order_id):
+        remove_leftovers(Path(media.root), Path(media.deliveries), order_id)
+
+
+def _mark_dead_letter(context: dg.RunStatusSensorContext, orders: OrdersResource, media: MediaStore):
+    run = context.instance.get_run_by_id(context.dagster_run.run_id) or context.dagster_run
+    order_id = order_of(run)
+    if not order_id:
+        return dg.SkipReason(f"run {run.run_id} renders no order")
+    if will_retry(run):
+        return dg.SkipReason(f"run {run.run_id} will be retried: not a dead letter yet")
+    if not is_latest_attempt(context.instance, run):
+        return dg.SkipReason(f"run {run.run_id} is no longer the latest attempt of {order_id}")
+    table = orders.table()
+    try:
+        if table.get(order_id).status == Status.DELIVERED:
+            return dg.SkipReason(f"order {order_id} was delivered")
+        table.mark_failed(order_id, describe_failure(*failed_step_and_reason(context.instance, run)), run.run_id)
+    except OrderNotFound:
+        return dg.SkipReason(f"order {order_id} is no longer in the orders table")
+    _tidy(context, media, order_id)
+    return None
+
+
+@dg.run_status_sensor(
+    run_status=dg.DagsterRunStatus.STARTED,
+    minimum_interval_seconds=STATUS_SENSOR_INTERVAL_SECONDS,
+    default_status=dg.DefaultSensorStatus.RUNNING,
+    description="Marks an order `rendering`, with the run id, when a run for it starts.",
+)
+def order_rendering_sensor(context: dg.RunStatusSensorContext, orders: OrdersResource):
+    run = context.instance.get_run_by_id(context.dagster_run.run_id) or context.dagster_run
+    order_id = order_of(run)
+    if not order_id or run.is_finished:
+        return dg.SkipReason(f"run {run.run_id} renders no order or has already ended")
+    try:
+        orders.table().mark_rendering(order_id, run.run_id)
+    except OrderNotFound:
+        return dg.SkipReason(f"order {order_id} is no longer in the orders table")
+    return None
+
+
+@dg.run_failure_sensor(
+    minimum_interval_seconds=STATUS_SENSOR_INTERVAL_SECONDS,
+    default_status=dg.DefaultSensorStatus.RUNNING,
+    description="Marks an order failed, with the failing step and reason, when its last run attempt failed.",
+)
+def order_failure_sensor(context: dg.RunFailureSensorContext, orders: OrdersResource, media: MediaStore):
+    """Fires once per failed run; an attempt that Dagster will retry is not a dead letter yet, so it is skipped."""
+    return _mark_dead_letter(context, orders, media)
+
+
+@dg.run_status_sensor(
+    run_status=dg.DagsterRunStatus.CANCELED,
+    minimum_interval_seconds=STATUS_SENSOR_INTERVAL_SECONDS,
+    default_status=dg.DefaultSensorStatus.RUNNING,
+    description="Marks an order failed (canceled) when its run was terminated; terminated runs are not retried.",
+)
+def order_canceled_sensor(context: dg.RunStatusSensorContext, orders: OrdersResource, media: MediaStore):
+    return _mark_dead_letter(context, orders, media)
+
+
+@dg.run_status_sensor(
+    run_status=dg.DagsterRunStatus.SUCCESS,
+    minimum_interval_seconds=STATUS_SENSOR_INTERVAL_SECONDS,
+    default_status=dg.DefaultSensorStatus.RUNNING,
+    description="Removes what earlier, interrupted attempts of a delivered order left in the scratch folders.",
+)
+def order_success_sensor(context: dg.RunStatusSensorContext, media: MediaStore):
+    order_id = order_of(context.dagster_run)
+    if not order_id:
+        return dg.SkipReason(f"run {context.dagster_run.run_id} renders no order")
+    _tidy(context, media, order_id)
+    return None
+
+
+RUN_STATUS_SENSORS = [order_rendering_sensor, order_failure_sensor, order_canceled_sensor, order_success_sensor]
