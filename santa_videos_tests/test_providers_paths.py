@@ -3,33 +3,8 @@ the fewest calls, the SDK and httpx really talk to the fakes, and captions follo
 
 import json
 
-import dagster as dg
-import pytest
-
-from santa_videos.orders import OrderTable
-from santa_videos.settings import load_settings
-from santa_videos_tests.fakes import FakeElevenLabs, FakeHiggsfield
-from santa_videos_tests.fakes.pipeline import PaidWorld, provider_env
+from santa_videos_tests.fakes.pipeline import fakes, template_library, world  # noqa: F401 (fixtures)
 from santa_videos_tests.media_checks import ffprobe, wav_seconds
-
-
-@pytest.fixture
-def fakes():
-    with FakeElevenLabs() as voice, FakeHiggsfield() as clips:
-        yield voice, clips
-
-
-@pytest.fixture
-def world(tmp_path, monkeypatch, fakes):
-    monkeypatch.setenv("SANTA_DATA_DIR", str(tmp_path / "data"))
-    monkeypatch.delenv("SANTA_ORDERS_DB_URL", raising=False)
-    for name, value in provider_env(*fakes).items():
-        monkeypatch.setenv(name, value)
-    table = OrderTable(load_settings().orders_db_url)
-    (tmp_path / "home").mkdir()
-    with dg.instance_for_test(temp_dir=str(tmp_path / "home")) as instance:
-        yield PaidWorld(tmp_path, instance, table)
-    table.dispose()
 
 
 def test_a_lipsync_order_is_delivered_with_one_speech_call_and_one_submission(world, fakes):

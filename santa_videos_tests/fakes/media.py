@@ -15,6 +15,7 @@ def _run(args: list[str], stdin: bytes | None = None) -> bytes:
     return subprocess.run(args, input=stdin, capture_output=True, check=True, timeout=120).stdout
 
 
+@lru_cache(maxsize=64)
 def speech(text: str, output_format: str) -> tuple[bytes, float]:
     """espeak-ng reads `text`; returns the audio encoded as `output_format` (e.g. mp3_44100_128) and its seconds."""
     codec, rate = output_format.split("_")[:2]

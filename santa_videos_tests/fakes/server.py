@@ -19,6 +19,7 @@ class Request:
     query: dict
     headers: dict
     body: bytes
+    received_at: float = 0.0  # time.monotonic() when the request arrived
 
     def json(self):
         return json.loads(self.body or b"null")
@@ -136,7 +137,7 @@ class FakeServer:
                 body = self.rfile.read(length) if length else b""
                 request = Request(
                     method=self.command, path=parts.path, query={k: v[-1] for k, v in parse_qs(parts.query).items()},
-                    headers={k.lower(): v for k, v in self.headers.items()}, body=body,
+                    headers={k.lower(): v for k, v in self.headers.items()}, body=body, received_at=time.monotonic(),
                 )
                 route = server.route(self.command, parts.path) or "unknown"
                 with server._lock:

@@ -1,0 +1,17 @@
+"""Whether the paid providers can serve right now, in plain words, for `santa-videos health`."""
+
+import dagster as dg
+
+from santa_videos.providers.settings import load_provider_settings
+from santa_videos.providers.wiring import build_voice
+from santa_videos.settings import load_settings
+
+
+def elevenlabs_status() -> tuple[bool, str] | None:
+    """(usable, words) from ElevenLabs' subscription, e.g. "quota exceeded"; None when ElevenLabs is not in use."""
+    providers = load_provider_settings()
+    if "elevenlabs" not in providers.speech_chain:
+        return None
+    # Initialized as in a run, so EnvVar keys are read from the environment.
+    with dg.build_resources({"voice": build_voice(load_settings(), providers)}) as resources:
+        return resources.voice.elevenlabs.quota_status()
