@@ -9,7 +9,8 @@ from santa_videos.resources.encoder import VideoEncoder
 from santa_videos.resources.media_store import MediaStore
 from santa_videos.resources.orders import OrdersResource
 from santa_videos.sensors.intake import intake_sensor
-from santa_videos.sensors.run_failures import order_failure_sensor
+from santa_videos.sensors.reconcile import order_reconciler
+from santa_videos.sensors.run_status import RUN_STATUS_SENSORS
 from santa_videos.settings import Settings, load_settings
 from santa_videos.webhook import delivery_webhook
 
@@ -34,7 +35,7 @@ def build_definitions(settings: Settings, **resource_overrides) -> dg.Definition
     return dg.Definitions(
         assets=VIDEO_ASSETS,
         jobs=[video_job],
-        sensors=[intake_sensor, order_failure_sensor],
+        sensors=[intake_sensor, *RUN_STATUS_SENSORS, order_reconciler],
         resources={**build_resources(settings), **resource_overrides},
     )
 

@@ -50,6 +50,8 @@ class Settings:
     ffmpeg_timeout_seconds: int
     x264_preset: str
     ffmpeg_threads: int
+    reconcile_interval_seconds: int
+    reconcile_grace_seconds: int
     public_url: str
     delivery_webhook_enabled: bool
     intake_orders_per_minute: int
@@ -87,6 +89,8 @@ def load_settings() -> Settings:
         ffmpeg_timeout_seconds=_int("SANTA_FFMPEG_TIMEOUT_SECONDS", 600, minimum=1),
         x264_preset=os.environ.get("SANTA_X264_PRESET", "").strip() or "veryfast",
         ffmpeg_threads=_int("SANTA_FFMPEG_THREADS", 0),
+        reconcile_interval_seconds=_int("SANTA_RECONCILE_INTERVAL_SECONDS", 60, minimum=1),
+        reconcile_grace_seconds=_int("SANTA_RECONCILE_GRACE_SECONDS", 300),
         public_url=(os.environ.get("SANTA_PUBLIC_URL", "").strip() or "http://127.0.0.1:8080").rstrip("/"),
         delivery_webhook_enabled=_delivery_webhook_enabled(),
         intake_orders_per_minute=_int("SANTA_INTAKE_ORDERS_PER_MINUTE", 10, minimum=1),

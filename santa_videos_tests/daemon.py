@@ -14,10 +14,10 @@ BIN = Path(sys.executable).parent
 
 
 class DaemonHarness:
-    def __init__(self, root: Path, **env):
+    def __init__(self, root: Path, instance_yaml: Path = PROJECT_ROOT / "dagster.yaml", **env):
         self.home = root / "dagster_home"
         self.home.mkdir(parents=True, exist_ok=True)
-        shutil.copy(PROJECT_ROOT / "dagster.yaml", self.home / "dagster.yaml")
+        shutil.copy(instance_yaml, self.home / "dagster.yaml")
         self.env = subprocess_env(
             DAGSTER_HOME=str(self.home), SANTA_DATA_DIR=str(root / "data"), SANTA_INTAKE_INTERVAL_SECONDS="1", **env
         )

@@ -1,6 +1,7 @@
 """An order goes in, the sensor requests its run, the run renders and delivers an MP4 that meets the spec."""
 
 import json
+from contextlib import contextmanager
 
 import dagster as dg
 import pytest
@@ -10,9 +11,10 @@ from santa_videos.orders import OrderTable
 from santa_videos.resources.encoder import VideoEncoder
 from santa_videos.settings import load_settings
 from santa_videos.sensors.intake import intake_sensor
-from santa_videos.sensors.run_failures import order_failure_sensor
+from santa_videos.sensors.run_status import order_failure_sensor
 from santa_videos_tests.conftest import AWKWARD_MENTION, AWKWARD_NAME, make_order
 from santa_videos_tests.media_checks import box_order, ffprobe, wav_seconds
+from santa_videos_tests.postgres import database_url, instance_overrides, temporary_database
 
 
 def run_through_sensor(instance, definitions, order_id):
@@ -29,17 +31,31 @@ def run_through_sensor(instance, definitions, order_id):
     )
 
 
-@pytest.fixture(scope="module")
-def world(tmp_path_factory):
-    """One instance, orders table and data folder shared by the tests that inspect the same delivered order."""
+@contextmanager
+def storage(kind: str):
+    """(Dagster instance overrides, orders table URL): SQLite files by default, or fresh PostgreSQL databases."""
+    if kind == "sqlite":
+        yield {}, None
+        return
+    with temporary_database("dagster") as dagster_db, temporary_database("orders") as orders_db:
+        yield instance_overrides(dagster_db), database_url(orders_db)
+
+
+@pytest.fixture(scope="module", params=["sqlite", "postgresql"])
+def world(tmp_path_factory, request):
+    """One instance, orders table and data folder shared by the tests that inspect the same delivered order,
+    on either storage."""
     root = tmp_path_factory.mktemp("world")
-    with pytest.MonkeyPatch.context() as patch:
+    with pytest.MonkeyPatch.context() as patch, storage(request.param) as (overrides, orders_url):
         patch.setenv("SANTA_DATA_DIR", str(root / "data"))
-        patch.delenv("SANTA_ORDERS_DB_URL", raising=False)
+        if orders_url:
+            patch.setenv("SANTA_ORDERS_DB_URL", orders_url)
+        else:
+            patch.delenv("SANTA_ORDERS_DB_URL", raising=False)
         settings = load_settings()
         table = OrderTable(settings.orders_db_url)
         (root / "dagster_home").mkdir()
-        with dg.instance_for_test(temp_dir=str(root / "dagster_home")) as instance:
+        with dg.instance_for_test(temp_dir=str(root / "dagster_home"), overrides=overrides) as instance:
             yield instance, build_definitions(settings), settings, table
         table.dispose()
 
@@ -142,17 +158,19 @@ def test_a_failed_last_attempt_marks_the_order_failed_with_step_and_reason(insta
 
     run = instance.get_run_by_id(result.run_id)
     failure = instance.get_records_for_run(run.run_id, of_type=dg.DagsterEventType.RUN_FAILURE).records[0].event_log_entry
-    retrying = run.with_tags({**run.tags, "dagster/will_retry": "true"})
+    resources = {"orders": definitions.resources["orders"], "media": definitions.resources["media"]}
+    instance.add_run_tags(run.run_id, {"dagster/will_retry": "true"})
     context = dg.build_run_status_sensor_context(
         sensor_name="order_failure_sensor", dagster_event=failure.dagster_event, dagster_instance=instance,
-        dagster_run=retrying, resources={"orders": definitions.resources["orders"]},
+        dagster_run=instance.get_run_by_id(run.run_id), resources=resources,
     ).for_run_failure()
     order_failure_sensor(context)
     assert table.get(order.order_id).status == "rendering", "an attempt that will be retried is not a dead letter"
 
+    instance.add_run_tags(run.run_id, {"dagster/will_retry": "false"})
     context = dg.build_run_status_sensor_context(
         sensor_name="order_failure_sensor", dagster_event=failure.dagster_event, dagster_instance=instance,
-        dagster_run=run, resources={"orders": definitions.resources["orders"]},
+        dagster_run=instance.get_run_by_id(run.run_id), resources=resources,
     ).for_run_failure()
     order_failure_sensor(context)
     record = table.get(order.order_id)

@@ -2,12 +2,16 @@
 
 import dagster as dg
 
+from santa_videos import faults
 from santa_videos.orders.table import OrderNotFound, OrderRecord
 from santa_videos.resources.orders import OrdersResource
 
 
 def begin_step(context: dg.AssetExecutionContext, orders: OrdersResource) -> OrderRecord:
     order_id = context.partition_key
+    if context.instance.get_run_by_id(context.run.run_id).status == dg.DagsterRunStatus.CANCELING:
+        # A terminated step is retried by its RetryPolicy like any interrupted step; its next attempt stops here.
+        raise dg.Failure(f"run {context.run.run_id} is being terminated", allow_retries=False)
     table = orders.table()
     try:
         order = table.get(order_id)
@@ -16,6 +20,7 @@ def begin_step(context: dg.AssetExecutionContext, orders: OrdersResource) -> Ord
     if not order.child_name:
         raise dg.Failure(f"order {order_id} has had its personal data erased and cannot be rendered", allow_retries=False)
     table.mark_rendering(order_id, context.run.run_id)
+    faults.inject(f"step:{context.asset_key.to_user_string()}")
     return order
 
 

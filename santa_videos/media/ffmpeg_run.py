@@ -1,11 +1,13 @@
 """Run FFmpeg and ffprobe as child processes with a timeout, and never leave one behind."""
 
+import ctypes
 import json
 import os
 import signal
 import subprocess
 from pathlib import Path
 
+PR_SET_PDEATHSIG = 1
 FFMPEG_BASE_ARGS = ["-nostdin", "-hide_banner", "-loglevel", "error", "-y"]
 
 
@@ -21,6 +23,7 @@ def run_tool(args: list[str], timeout_seconds: float, what: str, stdin_text: str
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         start_new_session=True,
+        preexec_fn=_die_with_parent,
     )
     try:
         stdout, stderr = process.communicate(
@@ -37,6 +40,11 @@ def run_tool(args: list[str], timeout_seconds: float, what: str, stdin_text: str
         detail = stderr.decode("utf-8", "replace").strip().splitlines()[-5:]
         raise MediaError(f"{what} failed with exit code {process.returncode}: {' | '.join(detail) or 'no message'}")
     return stdout.decode("utf-8", "replace")
+
+
+def _die_with_parent() -> None:
+    # A run worker killed outright (kill -9, the OOM killer) runs no cleanup: the kernel stops its tool instead.
+    ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
 
 
 def _kill(process: subprocess.Popen) -> None:

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import sqlalchemy as sa
 
+from santa_videos import faults
 from santa_videos.orders.model import Order, Status
 
 metadata = sa.MetaData()
@@ -150,7 +151,20 @@ class OrderTable:
             .limit(limit)
         )
         with self.engine.connect() as conn:
-            return [(row.seq, row.order_id) for row in conn.execute(query)]
+            waiting = [(row.seq, row.order_id) for row in conn.execute(query)]
+        faults.inject("intake")
+        return waiting
+
+    def unfinished(self, unchanged_since: datetime, limit: int) -> list[tuple[int, str, str]]:
+        """(seq, order_id, status) of orders queued or rendering and not touched since then, oldest first."""
+        query = (
+            sa.select(orders.c.seq, orders.c.order_id, orders.c.status)
+            .where(orders.c.status.in_([Status.QUEUED, Status.RENDERING]), orders.c.updated_at < unchanged_since)
+            .order_by(orders.c.seq)
+            .limit(limit)
+        )
+        with self.engine.connect() as conn:
+            return [(row.seq, row.order_id, row.status) for row in conn.execute(query)]
 
     def mark_rendering(self, order_id: str, run_id: str) -> None:
         """Record that a run works on the order; a second call from the same run counts no extra attempt."""
@@ -182,6 +196,10 @@ class OrderTable:
     def set_clip_request(self, order_id: str, request_id: str | None) -> None:
         """Save (or, with None, forget) the lip-sync provider's request id of the order."""
         self._update(order_id, clip_request_id=request_id)
+
+    def requeue(self, order_id: str) -> None:
+        """Back to `queued` for a manual re-run of a dead letter; its reason stays until a run starts."""
+        self._update(order_id, status=Status.QUEUED)
 
     def _update(self, order_id: str, **values) -> None:
         with self.engine.begin() as conn:
