@@ -2,6 +2,8 @@ import dagster as dg
 
 from santa_videos.jobs import video_job, video_run_tags
 from santa_videos.partitions import video_partitions
+from santa_videos.providers.settings import load_provider_settings
+from santa_videos.providers.tags import provider_tags
 from santa_videos.resources.orders import OrdersResource
 from santa_videos.settings import load_settings
 
@@ -23,8 +25,17 @@ def intake_sensor(context: dg.SensorEvaluationContext, orders: OrdersResource):
         return dg.SkipReason(f"no queued orders after #{after}")
     order_ids = list(dict.fromkeys(order_id for _seq, order_id in waiting))
     tags = video_run_tags()
+    # Runs that will call a paid provider carry its slot tag, which the run queue limits (dagster.yaml).
+    providers, seqs = load_provider_settings(), {oid: seq for seq, oid in waiting}
+    strategies = orders.table().strategies_of(order_ids)
     return dg.SensorResult(
-        run_requests=[dg.RunRequest(partition_key=oid, run_key=oid, tags=tags) for oid in order_ids],
+        run_requests=[
+            dg.RunRequest(
+                partition_key=oid, run_key=oid,
+                tags={**tags, **provider_tags(providers, seqs[oid], strategies.get(oid, ""))},
+            )
+            for oid in order_ids
+        ],
         dynamic_partitions_requests=[video_partitions.build_add_request(order_ids)],
         cursor=str(waiting[-1][0]),
     )
