@@ -179,7 +179,7 @@ def test_the_form_shows_every_problem_and_keeps_what_was_typed_escaped(client, t
                                           "mentions": "helped <b>mum</b>\n\nshared toys"})
     assert answer.status_code == 422 and answer.headers["content-type"].startswith("text/html")
     page = answer.text
-    assert "child_name: may only contain letters" in page and "age: must be a whole number" in page
+    assert "child_name: may only contain letters" in page and "age: is required" in page
     assert "<script>x</script>" not in page and "&lt;script&gt;x&lt;/script&gt;" in page
     assert "helped &lt;b&gt;mum&lt;/b&gt;\nshared toys</textarea>" in page
     assert table.waiting_after(0, 10) == []
@@ -219,3 +219,17 @@ def test_status_tells_the_customer_where_the_order_is_and_nothing_internal(clien
     assert client.get("/orders/ord_00000000000000000000000000").status_code == 404
     assert client.get("/orders/../../etc/passwd").status_code == 404
     assert client.get(f"/videos/{failed.order_id}.mp4").status_code == 404
+
+
+def test_the_form_as_a_browser_sends_it_queues_the_order_and_leads_to_its_status(client, table):
+    """A browser sends every input, the empty ones as empty strings: those are fields left out."""
+    form = {"child_name": "Zoë", "age": "7", "language": "es", "phonetic_name": "", "strategy": "template",
+            "deadline": "", "mentions": "ayudó a su hermano\r\n\r\nquiere un trineo\r\n"}
+    answer = client.post("/orders", data=form, files={"photo": ("", b"", "application/octet-stream")},
+                         follow_redirects=False)
+    assert answer.status_code == 303
+    order_id = answer.headers["location"].rsplit("/", 1)[1]
+    record = table.get(order_id)
+    assert (record.child_name, record.mentions, record.deadline, record.phonetic_name) == (
+        "Zoë", ["ayudó a su hermano", "quiere un trineo"], None, None)
+    assert not record.has_photo

@@ -53,7 +53,8 @@ async def _read_form(request: Request) -> tuple[dict, dict, bytes | None]:
         elif key == "mentions":
             # A textarea holds one mention a line; a shop may also repeat the field.
             fields[key] = [line.strip() for value in values for line in value.splitlines() if line.strip()]
-        else:
+        elif values[0].strip():
+            # An empty input is a field left out, as an empty CSV cell is.
             fields[key] = values[0]
     shown = {key: "\n".join(value) if isinstance(value, list) else value for key, value in fields.items()}
     return fields, shown, photo
