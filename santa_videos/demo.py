@@ -9,6 +9,7 @@ from pathlib import Path
 
 import dagster as dg
 
+from santa_videos.demo_providers import FakeProviders
 from santa_videos.orders.model import Order, Status, parse_order
 from santa_videos.orders.table import OrderTable
 from santa_videos.settings import apply_instance_env_defaults, load_settings
@@ -56,7 +57,7 @@ def wait_for_orders(table: OrderTable, order_ids: list[str], timeout_seconds: fl
         time.sleep(1)
 
 
-def run_demo(workspace: Path, timeout_seconds: float) -> int:
+def run_demo(workspace: Path, timeout_seconds: float, providers: str = "local") -> int:
     if not os.environ.get("DAGSTER_HOME"):
         print("DAGSTER_HOME is not set: run `make demo`, or export DAGSTER_HOME (see README).", file=sys.stderr)
         return 1
@@ -67,15 +68,24 @@ def run_demo(workspace: Path, timeout_seconds: float) -> int:
     settings = load_settings()
     table = OrderTable(settings.orders_db_url)
     instance = dg.DagsterInstance.get()
+    if providers == "fake" and _daemon_running(instance):
+        print("a dagster-daemon already runs for this instance and would not see the fake providers: stop it first",
+              file=sys.stderr)
+        return 1
+    fakes = FakeProviders(workspace.resolve().parent) if providers == "fake" else None
     daemon = None if _daemon_running(instance) else _start_daemon(workspace, Path(os.environ["DAGSTER_HOME"]) / "logs" / "daemon.log")
     try:
-        orders: list[Order] = [parse_order(sample) for sample in SAMPLE_ORDERS]
+        # Against the fake providers every sample asks for lip-sync, so the whole paid path is shown.
+        strategy = {"strategy": "lipsync"} if fakes else {}
+        orders: list[Order] = [parse_order({**sample, **strategy}) for sample in SAMPLE_ORDERS]
         table.add(orders)
         print(f"queued {len(orders)} sample orders; waiting for the intake sensor and the runs...", flush=True)
         records = wait_for_orders(table, [o.order_id for o in orders], timeout_seconds)
     finally:
         if daemon is not None:
             _stop(daemon)
+        if fakes is not None:
+            print(f"fake providers counted: {fakes.stop()}", flush=True)
     failures = 0
     for order in orders:
         record = records[order.order_id]

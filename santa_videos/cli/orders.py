@@ -100,7 +100,7 @@ def cmd_status(args: argparse.Namespace) -> int:
 def cmd_demo(args: argparse.Namespace) -> int:
     from santa_videos.demo import run_demo
 
-    return run_demo(Path(args.workspace), timeout_seconds=args.timeout)
+    return run_demo(Path(args.workspace), timeout_seconds=args.timeout, providers=args.providers)
 
 
 def register(commands) -> None:
@@ -145,4 +145,9 @@ def register(commands) -> None:
     )
     demo.add_argument("--workspace", default="workspace.yaml", help="the workspace file (default: workspace.yaml)")
     demo.add_argument("--timeout", type=int, default=900, help="seconds to wait for the deliveries (default 900)")
+    demo.add_argument(
+        "--providers", choices=["local", "fake"], default="local",
+        help="local: espeak-ng and local clips (default); fake: the paid path (ElevenLabs voice, Higgsfield "
+        "lip-sync) against fake servers on 127.0.0.1, offline; needs the source tree",
+    )
     demo.set_defaults(handler=cmd_demo)

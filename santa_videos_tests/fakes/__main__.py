@@ -21,7 +21,8 @@ def main() -> int:
         }), flush=True)
         stop.wait()
         print(json.dumps({"elevenlabs_requests": voice.count(), "higgsfield_requests": clips.count(),
-                          "higgsfield_submissions": clips.count("submit")}), file=sys.stderr, flush=True)
+                          "higgsfield_submissions": clips.count("submit"),
+                          "higgsfield_peak_concurrent": clips.peak_active}), file=sys.stderr, flush=True)
     return 0
 
 

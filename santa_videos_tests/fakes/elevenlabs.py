@@ -22,7 +22,7 @@ OUTPUT_FORMATS = {
 # The real content-type of pcm/wav/opus answers is unconfirmed (§1.2); the SDK never reads it.
 CONTENT_TYPES = {"mp3": "audio/mpeg", "wav": "audio/wav", "pcm": "application/octet-stream", "opus": "audio/ogg"}
 TTS_PATH = re.compile(r"^(?P<prefix>.*)/v1/text-to-speech/(?P<voice>[^/]+)(?P<kind>/stream)?(?P<stamps>/with-timestamps)?$")
-HANG_SECONDS = 8.0
+HANG_SECONDS = 20.0
 
 
 def _error(status: int, kind: str, code: str, legacy: str, message: str, **options) -> Fault:

@@ -22,7 +22,7 @@ STATUS_PATH = re.compile(r"^/requests/(?P<id>[0-9a-f-]{36})/(?P<action>status|ca
 # The Speak model path and its fields on the current API are unconfirmed (§2.4): the fake follows the 3P probes.
 SPEAK_MODEL = "higgsfield-ai/speak"
 SPEAK_REQUIRED = ("image_url", "audio_url", "prompt")
-HANG_SECONDS = 8.0
+HANG_SECONDS = 20.0
 
 
 @dataclass
