@@ -22,6 +22,12 @@ dev: system-deps venv instance
 test: system-deps venv
 	$(BIN)/pytest santa_videos_tests
 
+# Media floor vs the full Dagster path, intake at scale, memory; prints a table, writes bench/results/latest.json.
+# `make bench BENCH_N=4 BENCH_QUICK=1` takes a few minutes.
+BENCH_N ?= 12
+bench: system-deps venv
+	$(BIN)/python -m bench.run --n $(BENCH_N) $(if $(BENCH_QUICK),--quick)
+
 # Debian packages the media steps need; installed only when one is missing.
 system-deps:
 	@missing=""; \

@@ -1,0 +1,92 @@
+"""The full path: orders submitted to the orders table of a fresh instance, a real dagster-daemon running the
+intake sensor, the run queue and the run workers, until the last video is delivered."""
+
+import time
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+
+from bench.instance import BenchInstance
+from bench.procs import TreeSampler
+from santa_videos.media.scene import ensure_scene
+from santa_videos.orders.model import Order, Status
+from santa_videos.orders.table import OrderTable
+
+FINISHED = (Status.DELIVERED, Status.FAILED)
+
+
+@dataclass
+class FullResult:
+    wall_seconds: float
+    failed: int
+    # Per run, in seconds: submission -> run created (intake), waiting for a slot, launch -> worker started
+    # (process spawn and code load), run time outside its steps, and the steps themselves.
+    intake: list[float] = field(default_factory=list)
+    queued: list[float] = field(default_factory=list)
+    launch: list[float] = field(default_factory=list)
+    outside_steps: list[float] = field(default_factory=list)
+    steps: list[float] = field(default_factory=list)
+    worker_cpu_seconds: float = 0.0
+    tools_cpu_seconds: float = 0.0
+    daemon_cpu_seconds: float = 0.0
+    worker_peak_rss_mb: float = 0.0
+    daemon_peak_rss_mb: float = 0.0
+    code_server_peak_rss_mb: float = 0.0
+
+
+def full_path(orders: list[Order], root: Path, parallelism: int, timeout: float) -> FullResult:
+    bench = BenchInstance(root, parallelism)
+    table = OrderTable(bench.orders_db_url)
+    try:
+        ensure_scene(bench.data_dir / "media" / "scene")  # as on a warm instance, like the floor
+        table.engine  # creates the table before the daemon reads it
+        with TreeSampler(bench.start_daemon()) as sampler:
+            bench.wait_for(lambda: bench.sensor_ticks("intake_sensor"), 180, "the first intake tick")
+            sampler.sample()
+            baseline = {pid: r.cpu_seconds for pid, r in sampler.readings.items()}
+            submitted = datetime.now(timezone.utc)
+            table.add(orders)
+            records = bench.wait_for(lambda: _all_finished(table, orders), timeout, "every order delivered")
+            sampler.sample()
+        result = FullResult(
+            wall_seconds=(max(r.delivered_at or r.updated_at for r in records) - submitted).total_seconds(),
+            failed=sum(r.status != Status.DELIVERED for r in records),
+        )
+        _add_run_timings(result, bench, submitted.timestamp())
+        _add_process_figures(result, sampler, baseline)
+        return result
+    finally:
+        bench.close()
+        table.dispose()
+
+
+def _all_finished(table: OrderTable, orders: list[Order]):
+    records = [table.get(order.order_id) for order in orders]
+    return records if all(r.status in FINISHED for r in records) else None
+
+
+def _add_run_timings(result: FullResult, bench: BenchInstance, submitted: float) -> None:
+    instance = bench.instance
+    for record in instance.get_run_records():
+        stats = instance.get_run_stats(record.dagster_run.run_id)
+        steps = instance.get_run_step_stats(record.dagster_run.run_id)
+        step_seconds = sum((s.end_time or 0) - (s.start_time or 0) for s in steps if s.start_time)
+        result.intake.append(record.create_timestamp.timestamp() - submitted)
+        if stats.enqueued_time and stats.launch_time:
+            result.queued.append(stats.launch_time - stats.enqueued_time)
+        if stats.launch_time and stats.start_time:
+            result.launch.append(stats.start_time - stats.launch_time)
+        if stats.start_time and stats.end_time:
+            result.outside_steps.append(stats.end_time - stats.start_time - step_seconds)
+        result.steps.append(step_seconds)
+
+
+def _add_process_figures(result: FullResult, sampler: TreeSampler, baseline: dict[int, float]) -> None:
+    workers = sampler.by_role("run_worker")
+    result.worker_cpu_seconds = sum(w.cpu_seconds for w in workers)
+    result.tools_cpu_seconds = sum(w.reaped_children_cpu_seconds for w in workers)
+    for role in ("daemon", "code_server", "other"):
+        result.daemon_cpu_seconds += sum(r.cpu_seconds - baseline.get(r.pid, 0.0) for r in sampler.by_role(role))
+    result.worker_peak_rss_mb = max((w.peak_rss_mb for w in workers), default=0.0)
+    result.daemon_peak_rss_mb = max((r.peak_rss_mb for r in sampler.by_role("daemon")), default=0.0)
+    result.code_server_peak_rss_mb = max((r.peak_rss_mb for r in sampler.by_role("code_server")), default=0.0)

@@ -1,0 +1,90 @@
+"""The bench's orders, and the media floor: the same media code the assets call, with no Dagster around it."""
+
+import resource
+import time
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+
+from santa_videos.media.clip import render_local_clip
+from santa_videos.media.compose import EncodeSettings, compose_video, write_caption_files, write_thumbnail
+from santa_videos.media.files import write_json
+from santa_videos.media.scene import ensure_scene
+from santa_videos.media.script import script_to_json, write_script
+from santa_videos.media.spec import probe_playable
+from santa_videos.media.speech import synthesize
+from santa_videos.orders.model import Order, parse_order
+from santa_videos.settings import Settings
+
+NAMES = ["Emma", "Mateo", "Olivia", "Lucía", "Noah", "Hugo", "Ava", "Martina", "Liam", "Sofía", "Leo", "Valentina"]
+MENTIONS = {
+    "en": ["you helped set the table every evening", "you shared your crayons at school", "you wished for a sled"],
+    "es": ["ayudaste a poner la mesa cada noche", "compartiste tus colores en el cole", "pediste un trineo"],
+}
+
+
+def bench_orders(count: int) -> list[Order]:
+    """`count` distinct orders (no two speak the same text, so no cache can serve one from another)."""
+    orders = []
+    for number in range(count):
+        language = "en" if number % 2 == 0 else "es"
+        mentions = MENTIONS[language]
+        orders.append(parse_order({
+            "child_name": NAMES[number % len(NAMES)],
+            "age": 3 + number % 9,
+            "language": language,
+            "mentions": [f"{mentions[number % 3]} {number + 1} times", mentions[(number + 1) % 3]],
+        }))
+    return orders
+
+
+@dataclass(frozen=True)
+class FloorResult:
+    wall_seconds: float
+    python_cpu_seconds: float
+    tools_cpu_seconds: float
+
+
+def render_directly(order: Order, workdir: Path, scene_dir: Path, settings: Settings) -> Path:
+    """script -> speech -> clip -> final encode -> probe -> thumbnail, as the assets do it, minus Dagster."""
+    timeout = settings.ffmpeg_timeout_seconds
+    lines = write_script(order.child_name, order.spoken_name, order.age, order.language, order.mentions)
+    write_json(workdir / "script.json", script_to_json(lines))
+    speech = synthesize(
+        [(line.spoken, line.caption) for line in lines], order.language, workdir / "audio.wav", workdir / "audio-tmp",
+        timeout=timeout,
+    )
+    clip = render_local_clip("template", speech.duration, workdir / "clip.mp4", scene_dir, timeout, settings.ffmpeg_threads)
+    title_file, cue_files = write_caption_files(order.child_name, speech.cues, workdir / "captions")
+    encode = EncodeSettings(preset=settings.x264_preset, crf=23, threads=settings.ffmpeg_threads, timeout_seconds=timeout)
+    video = compose_video(
+        clip, speech.path, speech.duration, title_file, speech.cues, cue_files, workdir / "video.mp4", encode
+    )
+    probe_playable(video)
+    write_thumbnail(video, speech.duration, workdir / "thumbnail.jpg", timeout)
+    return video
+
+
+def media_floor(orders: list[Order], root: Path, parallelism: int, settings: Settings) -> FloorResult:
+    """All orders rendered directly, `parallelism` at a time, as the run queue would run them."""
+    scene_dir = root / "scene"
+    ensure_scene(scene_dir)  # drawn once per instance, before the first order: not a per-video cost
+    self_before = resource.getrusage(resource.RUSAGE_SELF)
+    children_before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    started = time.monotonic()
+    with ThreadPoolExecutor(max_workers=parallelism) as pool:
+        videos = list(pool.map(lambda o: render_directly(o, root / o.order_id, scene_dir, settings), orders))
+    wall = time.monotonic() - started
+    self_after = resource.getrusage(resource.RUSAGE_SELF)
+    children_after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    if not all(video.exists() for video in videos):
+        raise RuntimeError("the media floor did not produce every video")
+    return FloorResult(
+        wall_seconds=wall,
+        python_cpu_seconds=_cpu(self_after) - _cpu(self_before),
+        tools_cpu_seconds=_cpu(children_after) - _cpu(children_before),
+    )
+
+
+def _cpu(usage: resource.struct_rusage) -> float:
+    return usage.ru_utime + usage.ru_stime

@@ -1,0 +1,71 @@
+"""The benchmark's arithmetic and report: spreads over repeats, overhead per video, the table and the JSON file.
+
+Timings themselves are never asserted; these protect what `make bench` prints from being computed wrongly.
+"""
+
+import json
+
+from bench.run import table_rows
+from bench.stats import Row, format_table, overhead_per_video, results_document, spread, videos_per_hour
+
+
+def test_spread_gives_min_median_max_and_skips_missing_samples():
+    value = spread([3.0, None, 1.0, 2.0, 10.0])
+    assert (value.min, value.median, value.max, value.count) == (1.0, 2.5, 10.0, 4)
+    assert spread([]) is None and spread([None]) is None
+
+
+def test_throughput_and_overhead_per_video():
+    assert videos_per_hour(12, 60.0) == 720.0
+    # 12 videos, 2 slots: 10 s more wall time holds each slot 10 * 2 / 12 s longer per video.
+    assert abs(overhead_per_video(70.0, 60.0, 12, 2) - 10 * 2 / 12) < 1e-9
+    assert overhead_per_video(60.0, 60.0, 12, 2) == 0.0
+
+
+def test_table_starts_with_the_throughput_ratio_and_aligns_columns():
+    text = format_table([Row("throughput ratio (full/floor)", "0.950", ">= 0.9"), Row("x", "1 s")])
+    header, rule, first, second = text.splitlines()
+    assert header.split() == ["figure", "value", "goal"]
+    assert set(rule) == {"-"}
+    assert first.startswith("throughput ratio (full/floor)")
+    assert first.index("0.950") == second.index("1 s") == header.index("value")
+
+
+def synthetic_figures() -> dict:
+    floor = {"wall_seconds": 60.0, "python_cpu_seconds": 1.2, "tools_cpu_seconds": 100.0}
+    full = {
+        "wall_seconds": 75.0, "failed": 0, "intake": [4.0, 5.0], "queued": [0.5, 1.0], "launch": [2.0, 3.0],
+        "outside_steps": [0.5, 0.7], "steps": [9.0, 10.0], "worker_cpu_seconds": 24.0, "tools_cpu_seconds": 100.0,
+        "daemon_cpu_seconds": 6.0, "worker_peak_rss_mb": 120.0, "daemon_peak_rss_mb": 130.0,
+        "code_server_peak_rss_mb": 140.0,
+    }
+    slower = {**full, "wall_seconds": 80.0}
+    return {
+        "parallelism": 2, "videos": 12, "import_seconds": {"dagster": 0.9, "santa_videos.definitions": 1.3},
+        "repeats": [{"floor": floor, "full": full}, {"floor": floor, "full": slower}],
+        "render_twice": {"first_seconds": 10.0, "second_seconds": 7.0, "first_audio_step_seconds": 2.0,
+                         "second_audio_step_seconds": 0.1},
+        "intake": {"backlog": 10000, "evaluation_seconds": [0.01, 0.02, 0.03], "partition_add_seconds": [0.1],
+                   "daemon_tick_seconds": [30.0], "runs_per_daemon_tick": [200], "unfinished_tick_runs": 0,
+                   "unfinished_tick_seconds": 0.0, "page_query_seconds": [1.5, 0.5],
+                   "partitions": 10000, "submit_seconds": 5.0},
+    }
+
+
+def test_rows_report_the_median_ratio_over_repeats_with_its_range():
+    rows = table_rows(synthetic_figures())
+    assert rows[0].figure == "throughput ratio (full/floor)"
+    # 60/75 = 0.8 and 60/80 = 0.75: median 0.775.
+    assert rows[0].value.startswith("0.775 (min 0.750, max 0.800, n=2)")
+    by_name = {row.figure: row.value for row in rows}
+    assert by_name["CPU/video, run worker python"].startswith("2.00 s")
+    assert by_name["peak RSS run worker"] == "120 MB"
+
+
+def test_results_document_is_json_with_meta_figures_and_the_printed_table():
+    figures = synthetic_figures()
+    rows = table_rows(figures)
+    document = json.loads(json.dumps(results_document({"quick": True}, figures, rows)))
+    assert set(document) == {"version", "meta", "figures", "table"}
+    assert document["table"][0]["figure"] == "throughput ratio (full/floor)"
+    assert document["figures"]["intake"]["backlog"] == 10000
