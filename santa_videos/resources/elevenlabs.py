@@ -53,7 +53,7 @@ def classify(exc: Exception) -> ProviderError:
     if status in TRANSIENT_STATUSES or status >= 500:
         return TransientProviderError(PROVIDER, f"HTTP {status} {code or text}".strip(), retry_after_seconds(exc.headers))
     if 200 <= status < 300:
-        return PermanentProviderError(PROVIDER, f"answered {text or 'something that is not JSON'} instead of audio")
+        return PermanentProviderError(PROVIDER, "answered with something other than its JSON (e.g. a web page) instead of audio")
     return PermanentProviderError(PROVIDER, f"HTTP {status} {code}: {text}".strip())
 
 

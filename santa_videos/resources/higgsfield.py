@@ -16,8 +16,7 @@ import dagster as dg
 import httpx
 from pydantic import Field
 
-from santa_videos.media.ffmpeg_run import MediaError, probe
-from santa_videos.media.files import atomic_path
+from santa_videos.media.download import download_video
 from santa_videos.media.speech import wav_duration
 from santa_videos.providers.errors import (
     PermanentProviderError, ProviderError, TransientProviderError, detail_text,
@@ -174,7 +173,10 @@ class HiggsfieldClips(dg.ConfigurableResource):
                 raise
             state = status.get("status")
             if state == "completed":
-                return status["video"]["url"]
+                url = (status.get("video") or {}).get("url")
+                if not url:
+                    raise PermanentProviderError(PROVIDER, "the generation completed without a video URL")
+                return url
             if state in ENDED_WITHOUT_VIDEO:
                 ledger.clear()
                 error = f": {status['error']}" if status.get("error") else ""
@@ -197,30 +199,7 @@ class HiggsfieldClips(dg.ConfigurableResource):
 
         def download() -> Path:
             calls["download"] = calls.get("download", 0) + 1
-            with atomic_path(out) as temp:
-                try:
-                    # The output lives on a CDN: no credentials go there.
-                    with httpx.stream("GET", url, timeout=self._timeout(), follow_redirects=True) as response:
-                        if response.status_code >= 400:
-                            raise classify_status(response.status_code, response.read()[:500].decode("utf-8", "replace"))
-                        if int(response.headers.get("content-length") or 0) > cap:
-                            raise PermanentProviderError(PROVIDER, f"the video is larger than {self.max_download_mb:.0f} MB")
-                        size = 0
-                        with temp.open("wb") as handle:
-                            for chunk in response.iter_bytes():
-                                size += len(chunk)
-                                if size > cap:
-                                    raise PermanentProviderError(PROVIDER, f"the video is larger than {self.max_download_mb:.0f} MB")
-                                handle.write(chunk)
-                except httpx.TransportError as exc:
-                    raise TransientProviderError(PROVIDER, f"the video download broke off ({type(exc).__name__})") from None
-                try:
-                    streams = probe(temp)["streams"]
-                except (MediaError, KeyError, ValueError):
-                    raise PermanentProviderError(PROVIDER, "the downloaded file is not a playable video") from None
-                if not any(s.get("codec_type") == "video" for s in streams):
-                    raise PermanentProviderError(PROVIDER, "the downloaded file has no video stream")
-            return out
+            return download_video(url, out, self._timeout(), cap, PROVIDER, classify_status)
 
         return call_with_retries(download, self._budget(), attempts, log, "video download")
 
