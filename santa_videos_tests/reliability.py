@@ -1,7 +1,6 @@
 """A real dagster-daemon on PostgreSQL (runs, events and the orders table) for the failure drills, and the checks
 every drill ends with, per order: one delivered MP4 or a failed status with a reason, no live run, no leftovers."""
 
-import json
 import os
 import signal
 import time
@@ -149,7 +148,3 @@ def step_events(instance: dg.DagsterInstance, run_id: str, event_type: dg.Dagste
 
 def wait_seconds(start: float) -> float:
     return round(time.monotonic() - start, 1)
-
-
-def dump(value) -> str:
-    return json.dumps(value, indent=2, default=str)

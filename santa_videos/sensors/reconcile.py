@@ -51,7 +51,8 @@ def order_reconciler(context: dg.SensorEvaluationContext, orders: OrdersResource
             continue
         latest = runs[0] if runs else None
         if latest is not None and is_dead_letter(latest):
-            table.mark_failed(order_id, describe_failure(*failed_step_and_reason(context.instance, latest)), latest.run_id)
+            reason = describe_failure(*failed_step_and_reason(context.instance, latest))
+            table.mark_failed(order_id, reason, latest.run_id)
             dead_lettered.append(order_id)
             continue
         if latest is not None and not _ended_before(latest, context.instance, cutoff):

@@ -1,0 +1,56 @@
+"""The daemon killed (kill -9) with a backlog of 50 queued orders, then restarted: every order is delivered once and
+the run queue's limits hold throughout (at most SANTA_MAX_CONCURRENT_RUNS videos at once, one run per order).
+Real daemon, PostgreSQL; orders use the `still` strategy and no mentions so each video is short."""
+
+import os
+import time
+
+import dagster as dg
+import pytest
+
+from santa_videos_tests.reliability import drill, kill9, wait_seconds  # noqa: F401 (fixture)
+
+# CI runs 50; SANTA_TEST_BACKLOG_ORDERS shrinks the backlog for a quick local check of the same path.
+ORDERS = int(os.environ.get("SANTA_TEST_BACKLOG_ORDERS", "50"))
+MAX_CONCURRENT = 2
+
+
+def most_at_once(records) -> int:
+    """The largest number of runs that were in progress at the same moment."""
+    # At equal times an end counts before a start: a slot freed and taken at once is not an overlap.
+    moments = sorted([(r.start_time, 1) for r in records] + [(r.end_time, -1) for r in records])
+    running = peak = 0
+    for _moment, change in moments:
+        running += change
+        peak = max(peak, running)
+    return peak
+
+
+@pytest.mark.slow
+def test_the_daemon_killed_with_a_backlog_restarts_and_delivers_every_order_once(drill, tmp_path):
+    csv = tmp_path / "orders.csv"
+    rows = "".join(f"Kid {chr(65 + n % 26)},{n % 12},en,still\n" for n in range(ORDERS))
+    csv.write_text("child_name,age,language,strategy\n" + rows)
+    imported = drill.harness.cli("import", str(csv))
+    assert imported.returncode == 0, imported.stderr
+    order_ids = imported.stdout.split()
+    assert len(order_ids) == ORDERS
+
+    started = time.monotonic()
+    drill.harness.start()
+    drill.harness.wait_for(
+        lambda: len(drill.runs()) == ORDERS and any(r.status == dg.DagsterRunStatus.STARTED for r in drill.runs()),
+        180, "the backlog queued and the first videos rendering",
+    )
+    kill9(drill.harness.process.pid)
+    drill.harness.process.wait()
+    time.sleep(5)
+    drill.harness.start()
+
+    records = drill.assert_invariants(order_ids, timeout=1200)
+    print(f"backlog of {ORDERS}: all delivered {wait_seconds(started)} s after the daemon first started")
+    assert {record.status for record in records.values()} == {"delivered"}
+    runs = drill.instance.get_run_records(dg.RunsFilter(job_name="video_job"))
+    assert sorted(r.dagster_run.tags["dagster/partition"] for r in runs) == sorted(order_ids)
+    assert all(r.dagster_run.status == dg.DagsterRunStatus.SUCCESS for r in runs)
+    assert most_at_once(runs) <= MAX_CONCURRENT
