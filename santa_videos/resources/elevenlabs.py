@@ -5,12 +5,10 @@ import binascii
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import dagster as dg
 import httpx
-from elevenlabs import VoiceSettings
-from elevenlabs.client import ElevenLabs
-from elevenlabs.core import ApiError
 from pydantic import Field
 
 from santa_videos.media.audio_convert import to_speech_wav
@@ -23,8 +21,18 @@ from santa_videos.providers.errors import (
 )
 from santa_videos.providers.retry import Attempts, RetryBudget, call_with_retries
 
+if TYPE_CHECKING:
+    from elevenlabs.client import ElevenLabs
+
 PROVIDER = "ElevenLabs"
 TRANSIENT_STATUSES = {408, 409, 429}
+
+
+def _api_error() -> type[Exception]:
+    # The SDK takes most of a second to import: every run worker loads this module, few call ElevenLabs.
+    from elevenlabs.core import ApiError
+
+    return ApiError
 
 
 @dataclass(frozen=True)
@@ -41,7 +49,7 @@ def classify(exc: Exception) -> ProviderError:
         return TransientProviderError(PROVIDER, f"no answer in time ({type(exc).__name__})")
     if isinstance(exc, httpx.TransportError):
         return TransientProviderError(PROVIDER, f"connection failed ({type(exc).__name__})")
-    if not isinstance(exc, ApiError):
+    if not isinstance(exc, _api_error()):
         return PermanentProviderError(PROVIDER, f"unreadable answer ({type(exc).__name__})")
     status, code, text = exc.status_code or 0, detail_status(exc.body), detail_text(exc.body)
     if status == 401 and code == "quota_exceeded":
@@ -84,13 +92,17 @@ class ElevenLabsVoice(dg.ConfigurableResource):
             return "no voice id (set SANTA_VOICE_ID)"
         return ""
 
-    def _client(self) -> ElevenLabs:
+    def _client(self) -> "ElevenLabs":
+        from elevenlabs.client import ElevenLabs
+
         return ElevenLabs(api_key=self.api_key, base_url=self.base_url, timeout=self.timeout_seconds)
 
     def _budget(self) -> RetryBudget:
         return RetryBudget(self.max_attempts, self.retry_base_seconds, 30.0, self.retry_budget_seconds)
 
-    def _request(self, client: ElevenLabs, text: str, language: str):
+    def _request(self, client: "ElevenLabs", text: str, language: str):
+        from elevenlabs import VoiceSettings
+
         # multilingual_v2 refuses language_code; other models are told the language. None would be sent as null.
         language_option = {} if "multilingual_v2" in self.model_id else {"language_code": language}
         try:
@@ -104,7 +116,7 @@ class ElevenLabsVoice(dg.ConfigurableResource):
                 # Our own policy retries (and counts); the SDK's hidden retries would multiply it.
                 request_options={"max_retries": 0},
             )
-        except (ApiError, httpx.HTTPError, ValueError) as exc:
+        except (_api_error(), httpx.HTTPError, ValueError) as exc:
             raise classify(exc) from None
 
     def synthesize(
@@ -145,7 +157,7 @@ class ElevenLabsVoice(dg.ConfigurableResource):
             return False, f"{PROVIDER}: {problem}"
         try:
             subscription = self._client().user.subscription.get(request_options={"max_retries": 0})
-        except (ApiError, httpx.HTTPError, ValueError) as exc:
+        except (_api_error(), httpx.HTTPError, ValueError) as exc:
             return False, str(classify(exc))
         left = subscription.character_limit - subscription.character_count
         if left <= 0:
