@@ -9,6 +9,7 @@ import time
 import httpx
 import pytest
 from PIL import Image
+from playwright.sync_api import Error as PlaywrightError
 
 from santa_videos.orders import OrderTable
 from santa_videos.webhook import SIGNATURE_HEADER, TIMESTAMP_HEADER, verify
@@ -24,7 +25,7 @@ NAME = "Zoë O'Brien-Núñez"
 def status_text(page) -> str:
     try:
         return page.locator("#status").inner_text(timeout=5_000)
-    except Exception:  # the page is reloading itself (meta refresh): read it on the next round
+    except PlaywrightError:  # the page is reloading itself (meta refresh): read it on the next round
         return ""
 
 

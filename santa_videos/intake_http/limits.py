@@ -88,4 +88,4 @@ class RateLimiter:
         self._buckets[client] = (tokens, now)
         while len(self._buckets) > self.max_clients:
             self._buckets.popitem(last=False)
-        return math.ceil(wait) if wait else 0.0
+        return float(math.ceil(wait))
