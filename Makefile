@@ -16,8 +16,12 @@ APT_PACKAGES := ffmpeg espeak-ng fonts-dejavu-core chromium
 demo: system-deps venv instance
 	$(BIN)/santa-videos demo --workspace workspace.yaml
 
+# USE_JSON_LOGGING=true: the daemon and webserver log JSON lines too (run workers follow it on their own).
+DAGSTER_LOG_ARGS = --log-format $(if $(filter true TRUE True 1 yes,$(USE_JSON_LOGGING)),json,colored) \
+	--log-level $(shell echo $(or $(LOG_LEVEL),info) | tr A-Z a-z)
+
 dev: system-deps venv instance
-	$(BIN)/dagster dev -w workspace.yaml -h 127.0.0.1 -p 3000
+	$(BIN)/dagster dev -w workspace.yaml -h 127.0.0.1 -p 3000 $(DAGSTER_LOG_ARGS)
 
 test: system-deps venv
 	$(BIN)/pytest santa_videos_tests

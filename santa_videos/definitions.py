@@ -2,22 +2,29 @@
 
 import dagster as dg
 
+from santa_videos.assets.metrics import pipeline_metrics
 from santa_videos.jobs import VIDEO_ASSETS, video_job
+from santa_videos.logs import santa_console_logger
 from santa_videos.providers.settings import load_provider_settings
 from santa_videos.providers.wiring import build_clips, build_voice
+from santa_videos.resources.audio_cache import AudioCacheResource
 from santa_videos.resources.encoder import VideoEncoder
 from santa_videos.resources.media_store import MediaStore
 from santa_videos.resources.orders import OrdersResource
+from santa_videos.resources.retention import RetentionResource
+from santa_videos.schedules.cleanup import cleanup_job, cleanup_schedule, retention_cleanup
+from santa_videos.schedules.metrics import metrics_job, metrics_schedule
 from santa_videos.sensors.intake import intake_sensor
 from santa_videos.sensors.reconcile import order_reconciler
 from santa_videos.sensors.run_status import RUN_STATUS_SENSORS
-from santa_videos.settings import Settings, load_settings
+from santa_videos.settings import Settings, load_operations_settings, load_settings
 from santa_videos.webhook import delivery_webhook
 
 
 def build_resources(settings: Settings) -> dict:
     """The embedded default: the orders table, files on local disk, espeak-ng speech and the local clip renderer."""
     providers = load_provider_settings()
+    operations = load_operations_settings()
     return {
         "orders": OrdersResource(db_url=settings.orders_db_url),
         "media": MediaStore(root=str(settings.media_dir), deliveries=str(settings.deliveries_dir)),
@@ -28,13 +35,25 @@ def build_resources(settings: Settings) -> dict:
             preset=settings.x264_preset, threads=settings.ffmpeg_threads, timeout_seconds=settings.ffmpeg_timeout_seconds
         ),
         "webhook": delivery_webhook(settings),
+        "audio_cache": AudioCacheResource(
+            root=str(operations.audio_cache_dir), max_size_mb=operations.audio_cache_max_bytes // (1024 * 1024)
+        ),
+        "retention": RetentionResource(
+            temp_max_age_hours=operations.temp_max_age_hours,
+            jobs_max_age_hours=operations.jobs_max_age_hours,
+            failed_max_age_hours=operations.failed_max_age_hours,
+            personal_data_max_age_hours=operations.personal_data_max_age_hours,
+        ),
     }
 
 
 def build_definitions(settings: Settings, **resource_overrides) -> dg.Definitions:
     return dg.Definitions(
-        assets=VIDEO_ASSETS,
-        jobs=[video_job],
+        assets=[*VIDEO_ASSETS, retention_cleanup, pipeline_metrics],
+        jobs=[video_job, cleanup_job, metrics_job],
+        schedules=[cleanup_schedule, metrics_schedule],
+        # Every job logs to the console through it: JSON lines when USE_JSON_LOGGING=true.
+        loggers={"console": santa_console_logger},
         sensors=[intake_sensor, *RUN_STATUS_SENSORS, order_reconciler],
         resources={**build_resources(settings), **resource_overrides},
     )

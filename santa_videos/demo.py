@@ -10,6 +10,7 @@ from pathlib import Path
 import dagster as dg
 
 from santa_videos.demo_providers import FakeProviders
+from santa_videos.logs import daemon_log_args
 from santa_videos.orders.model import Order, Status, parse_order
 from santa_videos.orders.table import OrderTable
 from santa_videos.settings import apply_instance_env_defaults, load_settings
@@ -34,7 +35,9 @@ def _start_daemon(workspace: Path, log_path: Path) -> subprocess.Popen:
     log_path.parent.mkdir(parents=True, exist_ok=True)
     daemon = Path(sys.executable).with_name("dagster-daemon")
     with log_path.open("ab") as log:
-        return subprocess.Popen([str(daemon), "run", "-w", str(workspace)], stdout=log, stderr=subprocess.STDOUT)
+        return subprocess.Popen(
+            [str(daemon), "run", "-w", str(workspace), *daemon_log_args()], stdout=log, stderr=subprocess.STDOUT
+        )
 
 
 def _stop(process: subprocess.Popen) -> None:

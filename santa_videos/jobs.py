@@ -5,6 +5,7 @@ from santa_videos.assets.clip import clip
 from santa_videos.assets.delivery import delivery
 from santa_videos.assets.script import script
 from santa_videos.assets.video import video
+from santa_videos.logs import CONSOLE_LOGGER_RUN_CONFIG
 from santa_videos.settings import load_settings
 
 VIDEO_ASSETS = [script, audio, clip, video, delivery]
@@ -28,5 +29,6 @@ video_job = dg.define_asset_job(
     # A step that fails transiently (a busy disk, a dropped database connection) is tried again in the same run;
     # permanent errors raise Failure(allow_retries=False) and are not.
     op_retry_policy=STEP_RETRY_POLICY,
+    config=CONSOLE_LOGGER_RUN_CONFIG,
     description="Render and deliver one order's video (one partition of `videos`).",
 )

@@ -55,21 +55,20 @@ def console_handler(use_json: bool, level: str) -> logging.Handler:
     return handler
 
 
-def _logger_config() -> dict:
-    # Defaults from the environment of the process that loads the code (the run worker, for a run), so every
-    # job uses this logger without any run config; a run may still override them in the launchpad.
-    operations = load_operations_settings()
-    return {
-        "json": dg.Field(bool, default_value=operations.use_json_logging, description="USE_JSON_LOGGING"),
-        "log_level": dg.Field(str, default_value=operations.log_level, description="LOG_LEVEL"),
-    }
-
-
-@dg.logger(config_schema=_logger_config(), description="The console: JSON lines or text, at LOG_LEVEL.")
+@dg.logger(
+    config_schema={
+        "json": dg.Field(dg.Noneable(bool), default_value=None, description="unset: USE_JSON_LOGGING"),
+        "log_level": dg.Field(dg.Noneable(str), default_value=None, description="unset: LOG_LEVEL"),
+    },
+    description="The console: JSON lines or text, at LOG_LEVEL (read when the run starts, in its own process).",
+)
 def santa_console_logger(init_context: dg.InitLoggerContext) -> logging.Logger:
-    level = init_context.logger_config["log_level"].upper()
+    operations = load_operations_settings()
+    config = init_context.logger_config
+    use_json = operations.use_json_logging if config["json"] is None else config["json"]
+    level = (config["log_level"] or operations.log_level).upper()
     log = logging.Logger("santa_videos", level=level)
-    log.addHandler(console_handler(init_context.logger_config["json"], level))
+    log.addHandler(console_handler(use_json, level))
     return log
 
 

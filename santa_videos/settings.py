@@ -22,6 +22,28 @@ def _int(name: str, default: int, minimum: int = 0) -> int:
     return value
 
 
+def _float(name: str, default: float) -> float:
+    raw = os.environ.get(name, "").strip()
+    if not raw:
+        return default
+    try:
+        value = float(raw)
+    except ValueError:
+        raise SettingsError(f"{name} must be a number, got {raw!r}") from None
+    if value < 0:
+        raise SettingsError(f"{name} must not be negative, got {value}")
+    return value
+
+
+def _flag(name: str) -> bool:
+    raw = os.environ.get(name, "").strip().lower()
+    if raw in ("", "0", "false", "no", "off"):
+        return False
+    if raw in ("1", "true", "yes", "on"):
+        return True
+    raise SettingsError(f"{name} must be true or false, got {raw!r}")
+
+
 def _default_data_dir() -> Path:
     # The media and the orders table live beside the Dagster instance unless told otherwise, so every
     # process of one instance (CLI, daemon, run workers) agrees on them without extra configuration.
@@ -67,6 +89,56 @@ class Settings:
         return self.data_dir / "deliveries"
 
 
+@dataclass(frozen=True)
+class OperationsSettings:
+    """Running a season: the audio cache, cleanup and retention, health thresholds, cost estimates, logging."""
+
+    audio_cache_dir: Path
+    audio_cache_max_bytes: int
+    cleanup_interval_hours: int
+    temp_max_age_hours: int
+    jobs_max_age_hours: int
+    failed_max_age_hours: int
+    personal_data_max_age_hours: int
+    health_min_free_mb: int
+    health_max_queue_age_minutes: int
+    health_heartbeat_max_age_seconds: int
+    cost_per_1k_characters: dict[str, float]
+    cost_per_clip: dict[str, float]
+    use_json_logging: bool
+    log_level: str
+
+
+LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
+
+
+def load_operations_settings() -> OperationsSettings:
+    data_dir = load_settings().data_dir
+    interval = _int("CLEANUP_INTERVAL_HOURS", 6, minimum=1)
+    if interval > 24:
+        raise SettingsError(f"CLEANUP_INTERVAL_HOURS must be at most 24, got {interval}")
+    log_level = os.environ.get("LOG_LEVEL", "").strip().upper() or "INFO"
+    if log_level not in LOG_LEVELS:
+        raise SettingsError(f"LOG_LEVEL must be one of {', '.join(LOG_LEVELS)}, got {log_level!r}")
+    return OperationsSettings(
+        audio_cache_dir=Path(os.environ.get("AUDIO_CACHE_DIR", "").strip() or data_dir / "audio_cache").resolve(),
+        audio_cache_max_bytes=_int("AUDIO_CACHE_MAX_SIZE_MB", 1024, minimum=1) * 1024 * 1024,
+        cleanup_interval_hours=interval,
+        temp_max_age_hours=_int("TEMP_MAX_AGE_HOURS", 24, minimum=1),
+        jobs_max_age_hours=_int("JOBS_MAX_AGE_HOURS", 168, minimum=1),
+        failed_max_age_hours=_int("FAILED_MAX_AGE_HOURS", 720, minimum=1),
+        personal_data_max_age_hours=_int("PERSONAL_DATA_MAX_AGE_HOURS", 720, minimum=1),
+        health_min_free_mb=_int("HEALTH_MIN_FREE_MB", 1024),
+        health_max_queue_age_minutes=_int("HEALTH_MAX_QUEUE_AGE_MINUTES", 30, minimum=1),
+        health_heartbeat_max_age_seconds=_int("HEALTH_HEARTBEAT_MAX_AGE_SECONDS", 120, minimum=1),
+        # What a paid provider bills; the free local ones cost nothing. Set them to your plans' prices.
+        cost_per_1k_characters={"elevenlabs": _float("ELEVENLABS_COST_PER_1K_CHARACTERS", 0.30)},
+        cost_per_clip={"higgsfield": _float("HIGGSFIELD_COST_PER_CLIP", 0.50)},
+        use_json_logging=_flag("USE_JSON_LOGGING"),
+        log_level=log_level,
+    )
+
+
 INSTANCE_ENV_DEFAULTS = {"SANTA_MAX_CONCURRENT_RUNS": "2"}
 
 
@@ -84,7 +156,7 @@ def load_settings() -> Settings:
         data_dir=data_dir,
         orders_db_url=orders_db_url,
         max_job_attempts=_int("MAX_JOB_ATTEMPTS", 3, minimum=1),
-        intake_interval_seconds=_int("SANTA_INTAKE_INTERVAL_SECONDS", 5, minimum=1),
+        intake_interval_seconds=_int("SANTA_INTAKE_INTERVAL_SECONDS", 1, minimum=1),
         intake_batch_size=min(_int("SANTA_INTAKE_BATCH_SIZE", 200, minimum=1), 200),
         ffmpeg_timeout_seconds=_int("SANTA_FFMPEG_TIMEOUT_SECONDS", 600, minimum=1),
         x264_preset=os.environ.get("SANTA_X264_PRESET", "").strip() or "veryfast",

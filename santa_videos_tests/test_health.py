@@ -7,6 +7,7 @@ import subprocess
 import time
 from datetime import datetime, timedelta, timezone
 
+import dagster as dg
 import pytest
 from dagster._daemon.types import DaemonHeartbeat
 
@@ -16,6 +17,7 @@ from santa_videos_tests.conftest import PROJECT_ROOT, make_order
 from santa_videos_tests.daemon import BIN
 from santa_videos_tests.fakes.elevenlabs import FakeElevenLabs
 from santa_videos_tests.fakes.higgsfield import FakeHiggsfield
+from santa_videos_tests.postgres import POSTGRES_INSTANCE_YAML, instance_env, temporary_database
 
 ELEVENLABS_KEY = "sk_fake_elevenlabs_key"
 ALL_CHECKS = ["ffmpeg", "espeak-ng", "media folder", "deliveries folder", "cache folder", "temp folder",
@@ -32,6 +34,7 @@ def beat(instance, age_seconds: float = 0) -> None:
 def healthy(instance, settings, table, tmp_path, monkeypatch):
     monkeypatch.setenv("DAGSTER_HOME", str(tmp_path / "dagster_home"))
     monkeypatch.setenv("HEALTH_MIN_FREE_MB", "1")
+    monkeypatch.setenv("SANTA_MAX_CONCURRENT_RUNS", "2")
     for name in ("SANTA_PROVIDERS", "ELEVENLABS_API_KEY", "HIGGSFIELD_API_KEY", "AUDIO_CACHE_DIR"):
         monkeypatch.delenv(name, raising=False)
     beat(instance)
@@ -178,3 +181,21 @@ def test_ping_reaches_the_providers_and_never_prints_the_keys(healthy, monkeypat
         monkeypatch.setenv("HIGGSFIELD_BASE_URL", "http://127.0.0.1:1")
         code, checks = health(capsys, "--ping")
         assert (code, failing(checks)) == (1, ["elevenlabs", "higgsfield"])
+
+
+def test_a_postgresql_instance_is_checked_the_same_way(healthy, tmp_path, monkeypatch, capsys):
+    with temporary_database("health") as name:
+        home = tmp_path / "pg_home"
+        home.mkdir()
+        shutil.copy(POSTGRES_INSTANCE_YAML, home / "dagster.yaml")
+        for variable, value in instance_env(name).items():
+            monkeypatch.setenv(variable, value)
+        monkeypatch.setenv("DAGSTER_HOME", str(home))
+        code, checks = health(capsys)
+        assert checks["dagster instance"] == {"name": "dagster instance", "ok": True,
+                                              "detail": "PostgresRunStorage reachable"}
+        assert failing(checks) == ["daemon"], "a new database has no daemon heartbeats yet"
+        with dg.DagsterInstance.get() as instance:
+            beat(instance)
+        code, checks = health(capsys)
+        assert (code, failing(checks)) == (0, [])

@@ -9,6 +9,7 @@ from santa_videos.media.script import script_from_json
 from santa_videos.media.speech import SAMPLE_RATE
 from santa_videos.media.timings import words_json
 from santa_videos.partitions import video_partitions
+from santa_videos.resources.audio_cache import AudioCacheResource, speak_with_cache
 from santa_videos.resources.media_store import MediaStore
 from santa_videos.resources.orders import OrdersResource
 from santa_videos.resources.speech_chain import SpeechChain
@@ -16,20 +17,26 @@ from santa_videos.resources.speech_chain import SpeechChain
 
 @dg.asset(partitions_def=video_partitions, group_name="videos", kinds={"elevenlabs", "espeak"}, deps=[script])
 def audio(
-    context: dg.AssetExecutionContext, orders: OrdersResource, media: MediaStore, voice: SpeechChain
+    context: dg.AssetExecutionContext, orders: OrdersResource, media: MediaStore, voice: SpeechChain,
+    audio_cache: AudioCacheResource,
 ) -> dg.MaterializeResult:
     """Santa's voice speaking the script, 48 kHz WAV, with the time each caption (and word) is spoken. The first
-    voice provider of the chain that can serve does; the metadata says which, and why earlier ones did not."""
+    voice provider of the chain that can serve does; the metadata says which, and why earlier ones did not. Speech
+    already made for the same text, voice and settings comes from the audio cache without calling the provider."""
     order = begin_step(context, orders)
     lines = script_from_json(read_json(require_file(media.file(order.order_id, "script.json"), "script")))
     started = time.monotonic()
-    spoken = voice.speak(
+    spoken, cache_hit = speak_with_cache(
+        voice,
+        audio_cache.cache(),
         [(line.spoken, line.caption) for line in lines],
         order.language,
         media.file(order.order_id, "audio.wav"),
         media.scratch_dir(order.order_id, "audio"),
+        order.order_id,
         context.log.info,
     )
+    characters = sum(len(line.spoken) for line in lines)
     speech = spoken.speech
     timing = {"duration": speech.duration, "cues": speech.cues_json(), "words": words_json(spoken.words)}
     write_json(media.file(order.order_id, "cues.json"), timing)
@@ -41,8 +48,10 @@ def audio(
             "fallback_s": spoken.fallback_seconds,
             "provider_requests": dg.MetadataValue.json(spoken.requests),
             "characters_billed": spoken.characters_billed,
+            "cache": "hit" if cache_hit else "miss",
+            "characters_saved": characters if cache_hit else 0,
             "duration_s": speech.duration,
-            "characters": sum(len(line.spoken) for line in lines),
+            "characters": characters,
             "sample_rate": SAMPLE_RATE,
             "synthesis_s": round(time.monotonic() - started, 3),
             "path": dg.MetadataValue.path(str(speech.path)),

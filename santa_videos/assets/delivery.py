@@ -1,3 +1,5 @@
+import time
+
 import dagster as dg
 
 from santa_videos.assets.steps import begin_step, require_file
@@ -33,6 +35,7 @@ def delivery(
     delivered, and the shop notified by its signed webhook when one is configured."""
     order = begin_step(context, orders)
     order_id = order.order_id
+    started = time.monotonic()
     thumbnail = publish_copy(
         require_file(media.file(order_id, "thumbnail.jpg"), "video"), media.delivered_thumbnail(order_id)
     )
@@ -50,6 +53,7 @@ def delivery(
             "thumbnail": dg.MetadataValue.path(str(thumbnail)),
             "size_bytes": published.stat().st_size,
             "webhook": notice,
+            "publish_s": round(time.monotonic() - started, 3),
         },
         check_results=[
             dg.AssetCheckResult(

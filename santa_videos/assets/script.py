@@ -1,3 +1,5 @@
+import time
+
 import dagster as dg
 
 from santa_videos.assets.steps import begin_step
@@ -13,6 +15,7 @@ def script(context: dg.AssetExecutionContext, orders: OrdersResource, media: Med
     """Santa's lines for the order, from the templates of its language: captions with the name as spelled,
     speech with its phonetic spelling when the order gives one."""
     order = begin_step(context, orders)
+    started = time.monotonic()
     lines = write_script(order.child_name, order.spoken_name, order.age, order.language, order.mentions)
     path = write_json(media.file(order.order_id, "script.json"), script_to_json(lines))
     spoken = " ".join(line.spoken for line in lines)
@@ -24,5 +27,6 @@ def script(context: dg.AssetExecutionContext, orders: OrdersResource, media: Med
             "words": len(spoken.split()),
             "mentions": len(order.mentions),
             "path": dg.MetadataValue.path(str(path)),
+            "write_s": round(time.monotonic() - started, 3),
         }
     )

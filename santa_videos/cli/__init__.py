@@ -3,13 +3,13 @@
 import argparse
 import sys
 
-from santa_videos.cli import dlq, orders, serve
+from santa_videos.cli import dlq, forget, health, metrics, orders, serve
 from santa_videos.settings import SettingsError
 
 EXIT_BAD_INPUT = 2
 
 # Subcommand modules, in the order `--help` lists them.
-COMMAND_MODULES = [orders, dlq]
+COMMAND_MODULES = [orders, serve, dlq, metrics, health, forget]
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -11,7 +11,7 @@ from santa_videos.orders.model import Status
 from santa_videos.orders.table import OrderNotFound, OrderTable
 from santa_videos.resources.media_store import MediaStore
 from santa_videos.media.audio_cache import AudioCache
-from santa_videos.settings import load_operations_settings, load_settings
+from santa_videos.settings import apply_instance_env_defaults, load_operations_settings, load_settings
 
 TERMINAL = (Status.DELIVERED, Status.FAILED, Status.REJECTED)
 ERASED_NOTE = "canceled: the child's data was erased on request before the video was made"
@@ -27,6 +27,7 @@ def cmd_forget(args: argparse.Namespace) -> int:
     media = MediaStore(root=str(settings.media_dir), deliveries=str(settings.deliveries_dir))
     cache = AudioCache(operations.audio_cache_dir, operations.audio_cache_max_bytes)
     code = 0
+    apply_instance_env_defaults()  # dagster.yaml reads some settings with {env: ...}
     with dg.DagsterInstance.get() as instance:
         for order_id in args.order_ids:
             try:

@@ -14,7 +14,7 @@ from santa_videos.health import (
 from santa_videos.orders.table import OrderTable
 from santa_videos.providers.settings import load_provider_settings
 from santa_videos.resources.elevenlabs import ElevenLabsVoice
-from santa_videos.settings import load_operations_settings, load_settings
+from santa_videos.settings import apply_instance_env_defaults, load_operations_settings, load_settings
 
 KEY_VARIABLES = {"elevenlabs": "ELEVENLABS_API_KEY", "higgsfield": "HIGGSFIELD_API_KEY"}
 
@@ -23,6 +23,7 @@ def _dagster_checks(max_heartbeat_age: int) -> list[Check]:
     if not os.environ.get("DAGSTER_HOME", "").strip():
         return [Check("dagster instance", False, "DAGSTER_HOME is not set")]
     try:
+        apply_instance_env_defaults()  # dagster.yaml reads some settings with {env: ...}
         instance = dg.DagsterInstance.get()
     except Exception as exc:  # a broken dagster.yaml or storage is the finding
         return [Check("dagster instance", False, f"cannot be loaded: {scrub(str(exc))}")]

@@ -9,7 +9,7 @@ import dagster as dg
 
 from santa_videos.metrics import collect_metrics, markdown_table
 from santa_videos.orders.table import OrderTable
-from santa_videos.settings import load_operations_settings, load_settings
+from santa_videos.settings import apply_instance_env_defaults, load_operations_settings, load_settings
 
 
 def cmd_metrics(args: argparse.Namespace) -> int:
@@ -18,6 +18,7 @@ def cmd_metrics(args: argparse.Namespace) -> int:
         return 1
     operations = load_operations_settings()
     table = OrderTable(load_settings().orders_db_url)
+    apply_instance_env_defaults()  # dagster.yaml reads some settings with {env: ...}
     with dg.DagsterInstance.get() as instance:
         metrics = collect_metrics(instance, table, operations.cost_per_1k_characters, operations.cost_per_clip)
     print(json.dumps(metrics.as_dict(), indent=2) if args.json else markdown_table(metrics))

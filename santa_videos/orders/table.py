@@ -39,6 +39,10 @@ orders = sa.Table(
     sa.Column("webhook_at", sa.DateTime(timezone=True), nullable=True),
     # The lip-sync provider's request id, saved before polling: a retry polls it instead of paying again.
     sa.Column("clip_request_id", sa.String(64), nullable=True),
+    # Retention: when the order's Dagster runs, partition and working files were removed, and when the
+    # child's data (name, mentions, photo, video) was erased. Neither touches updated_at, which ages the order.
+    sa.Column("purged_at", sa.DateTime(timezone=True), nullable=True),
+    sa.Column("erased_at", sa.DateTime(timezone=True), nullable=True),
 )
 
 
@@ -65,6 +69,8 @@ class OrderRecord:
     webhook_result: str | None = None
     webhook_at: datetime | None = None
     clip_request_id: str | None = None
+    purged_at: datetime | None = None
+    erased_at: datetime | None = None
 
     @property
     def spoken_name(self) -> str:
@@ -78,7 +84,7 @@ def _now() -> datetime:
 def _record(row: sa.Row) -> OrderRecord:
     values = dict(row._mapping)
     values["mentions"] = json.loads(values["mentions"] or "[]")
-    for key in ("deadline", "created_at", "updated_at", "delivered_at", "webhook_at"):
+    for key in ("deadline", "created_at", "updated_at", "delivered_at", "webhook_at", "purged_at", "erased_at"):
         # SQLite hands datetimes back without their zone; they were written in UTC.
         if values[key] is not None and values[key].tzinfo is None:
             values[key] = values[key].replace(tzinfo=timezone.utc)
@@ -207,6 +213,33 @@ class OrderTable:
         """Back to `queued` for a manual re-run of a dead letter; its reason stays until a run starts."""
         self._update(order_id, status=Status.QUEUED)
 
+    def past_retention(self, mark: str, delivered_before: datetime, failed_before: datetime, limit: int) -> list[str]:
+        """Ids of terminal orders not yet `mark`ed (purged_at / erased_at): delivered before the first time, failed
+        or rejected (dead letters, kept longer for the operator) before the second; oldest first."""
+        unmarked = orders.c[mark].is_(None)
+        delivered = sa.and_(orders.c.status == Status.DELIVERED, orders.c.updated_at < delivered_before)
+        failed = sa.and_(orders.c.status.in_([Status.FAILED, Status.REJECTED]), orders.c.updated_at < failed_before)
+        query = sa.select(orders.c.order_id).where(unmarked, sa.or_(delivered, failed)).order_by(orders.c.seq).limit(limit)
+        with self.engine.connect() as conn:
+            return [row.order_id for row in conn.execute(query)]
+
+    def mark_purged(self, order_id: str) -> None:
+        with self.engine.begin() as conn:
+            conn.execute(orders.update().where(orders.c.order_id == order_id).values(purged_at=_now()))
+
+    def erase_personal_data(self, order_id: str, note: str | None = None) -> None:
+        """Blank the child's name, phonetic name and mentions (and the error text, which may quote them; `note`
+        replaces it); the row, its id, status and times stay as the record that the order existed and was erased."""
+        values = dict(child_name=None, phonetic_name=None, mentions="[]", last_error=note, erased_at=_now())
+        with self.engine.begin() as conn:
+            result = conn.execute(orders.update().where(orders.c.order_id == order_id).values(**values))
+        if result.rowcount == 0:
+            raise OrderNotFound(f"no order with id {order_id}")
+        if self.engine.dialect.name == "sqlite":
+            # Old row versions live on in the write-ahead log until a checkpoint; secure_delete zeroed the page.
+            with self.engine.connect() as conn:
+                conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+
     def _update(self, order_id: str, **values) -> None:
         with self.engine.begin() as conn:
             result = conn.execute(
@@ -246,6 +279,8 @@ def _make_engine(url: str) -> sa.Engine:
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute("PRAGMA busy_timeout=30000")
+        # Erased personal data is overwritten with zeros, not left in free pages of the file.
+        cursor.execute("PRAGMA secure_delete=ON")
         cursor.close()
 
     return engine
