@@ -233,3 +233,27 @@ def test_the_form_as_a_browser_sends_it_queues_the_order_and_leads_to_its_status
     assert (record.child_name, record.mentions, record.deadline, record.phonetic_name) == (
         "Zoë", ["ayudó a su hermano", "quiere un trineo"], None, None)
     assert not record.has_photo
+
+
+def test_an_orders_table_from_an_older_release_gains_the_new_columns(tmp_path):
+    """Upgrading must not need a manual migration: the intake's columns are added to an existing table."""
+    import sqlite3
+
+    from santa_videos.orders import OrderTable
+
+    database = tmp_path / "orders.db"
+    with sqlite3.connect(database) as old:
+        old.execute(
+            "CREATE TABLE orders (seq INTEGER PRIMARY KEY, order_id VARCHAR(40) NOT NULL UNIQUE, child_name TEXT,"
+            " age INTEGER NOT NULL, language VARCHAR(8) NOT NULL, phonetic_name TEXT, mentions TEXT NOT NULL,"
+            " strategy VARCHAR(16) NOT NULL, deadline DATETIME, status VARCHAR(16) NOT NULL, attempts INTEGER NOT NULL,"
+            " run_id VARCHAR(64), last_error TEXT, video_path TEXT, created_at DATETIME NOT NULL,"
+            " updated_at DATETIME NOT NULL, delivered_at DATETIME)"
+        )
+    table = OrderTable(f"sqlite:///{database}")
+    order = make_order()
+    table.add([order], with_photo=True)
+    table.record_webhook(order.order_id, "sent: HTTP 200 after 1 attempt")
+    record = table.get(order.order_id)
+    assert record.has_photo is True and record.webhook_result == "sent: HTTP 200 after 1 attempt"
+    table.dispose()

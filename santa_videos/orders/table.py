@@ -258,11 +258,17 @@ def _add_missing_columns(engine: sa.Engine) -> None:
     """create_all makes missing tables only: an orders table from an older release gets its new (nullable)
     columns here, so upgrading needs no manual migration."""
     present = {column["name"] for column in sa.inspect(engine).get_columns("orders")}
-    missing = [column for column in orders.columns if column.name not in present and column.nullable]
-    with engine.begin() as conn:
-        for column in missing:
-            kind = column.type.compile(dialect=engine.dialect)
-            conn.execute(sa.text(f'ALTER TABLE orders ADD COLUMN "{column.name}" {kind}'))
+    for column in orders.columns:
+        if column.name in present or not column.nullable:
+            continue
+        kind = column.type.compile(dialect=engine.dialect)
+        try:
+            with engine.begin() as conn:
+                conn.execute(sa.text(f'ALTER TABLE orders ADD COLUMN "{column.name}" {kind}'))
+        except sa.exc.DBAPIError:
+            # Several processes may upgrade at once: only a column that is still missing is an error.
+            if column.name not in {c["name"] for c in sa.inspect(engine).get_columns("orders")}:
+                raise
 
 
 def _make_engine(url: str) -> sa.Engine:
