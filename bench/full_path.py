@@ -8,9 +8,10 @@ from pathlib import Path
 
 from bench.instance import BenchInstance
 from bench.procs import TreeSampler
-from santa_videos.media.scene import ensure_scene
+from bench.workload import prepare_scene
 from santa_videos.orders.model import Order, Status
 from santa_videos.orders.table import OrderTable
+from santa_videos.settings import load_settings
 
 FINISHED = (Status.DELIVERED, Status.FAILED)
 
@@ -38,7 +39,7 @@ def full_path(orders: list[Order], root: Path, parallelism: int, timeout: float)
     bench = BenchInstance(root, parallelism)
     table = OrderTable(bench.orders_db_url)
     try:
-        ensure_scene(bench.data_dir / "media" / "scene")  # as on a warm instance, like the floor
+        prepare_scene(bench.data_dir / "media" / "scene", load_settings())  # a warm instance, like the floor
         table.engine  # creates the table before the daemon reads it
         with TreeSampler(bench.start_daemon()) as sampler:
             bench.wait_for(lambda: bench.sensor_ticks("intake_sensor"), 180, "the first intake tick")
@@ -48,12 +49,15 @@ def full_path(orders: list[Order], root: Path, parallelism: int, timeout: float)
             table.add(orders)
             records = bench.wait_for(lambda: _all_finished(table, orders), timeout, "every order delivered")
             sampler.sample()
+            at_delivery = {pid: r.cpu_seconds for pid, r in sampler.readings.items()}
+            # The last delivery comes just before its run ends: let the runs finish before the daemon stops.
+            bench.wait_for(lambda: all(run.is_finished for run in bench.instance.get_runs()), 120, "the last run to end")
         result = FullResult(
             wall_seconds=(max(r.delivered_at or r.updated_at for r in records) - submitted).total_seconds(),
             failed=sum(r.status != Status.DELIVERED for r in records),
         )
         _add_run_timings(result, bench, submitted.timestamp())
-        _add_process_figures(result, sampler, baseline)
+        _add_process_figures(result, sampler, baseline, at_delivery)
         return result
     finally:
         bench.close()
@@ -81,12 +85,17 @@ def _add_run_timings(result: FullResult, bench: BenchInstance, submitted: float)
         result.steps.append(step_seconds)
 
 
-def _add_process_figures(result: FullResult, sampler: TreeSampler, baseline: dict[int, float]) -> None:
+def _add_process_figures(
+    result: FullResult, sampler: TreeSampler, baseline: dict[int, float], at_delivery: dict[int, float]
+) -> None:
+    """Run workers count whole (their last reading); the daemon's processes from submission to last delivery."""
     workers = sampler.by_role("run_worker")
     result.worker_cpu_seconds = sum(w.cpu_seconds for w in workers)
     result.tools_cpu_seconds = sum(w.reaped_children_cpu_seconds for w in workers)
     for role in ("daemon", "code_server", "other"):
-        result.daemon_cpu_seconds += sum(r.cpu_seconds - baseline.get(r.pid, 0.0) for r in sampler.by_role(role))
+        result.daemon_cpu_seconds += sum(
+            at_delivery.get(r.pid, r.cpu_seconds) - baseline.get(r.pid, 0.0) for r in sampler.by_role(role)
+        )
     result.worker_peak_rss_mb = max((w.peak_rss_mb for w in workers), default=0.0)
     result.daemon_peak_rss_mb = max((r.peak_rss_mb for r in sampler.by_role("daemon")), default=0.0)
     result.code_server_peak_rss_mb = max((r.peak_rss_mb for r in sampler.by_role("code_server")), default=0.0)

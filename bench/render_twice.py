@@ -8,7 +8,7 @@ from pathlib import Path
 
 import dagster as dg
 
-from bench.workload import bench_orders
+from bench.workload import bench_orders, prepare_scene
 from santa_videos.definitions import build_definitions
 from santa_videos.orders.table import OrderTable
 from santa_videos.partitions import video_partitions
@@ -33,6 +33,7 @@ def render_twice(root: Path) -> RenderTwiceResult:
     table = OrderTable(settings.orders_db_url)
     order = bench_orders(1)[0]
     table.add([order])
+    prepare_scene(settings.media_dir / "scene", settings)  # so the first render is not also the instance's first
     job = build_definitions(settings).resolve_job_def("video_job")
     (root / "dagster_home").mkdir(parents=True)
     try:

@@ -6,10 +6,9 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
-from santa_videos.media.clip import render_local_clip
+from santa_videos.media.clip_library import cut_template_clip, ensure_library
 from santa_videos.media.compose import EncodeSettings, compose_video, write_caption_files, write_thumbnail
 from santa_videos.media.files import write_json
-from santa_videos.media.scene import ensure_scene
 from santa_videos.media.script import script_to_json, write_script
 from santa_videos.media.spec import probe_playable
 from santa_videos.media.speech import synthesize
@@ -46,7 +45,8 @@ class FloorResult:
 
 
 def render_directly(order: Order, workdir: Path, scene_dir: Path, settings: Settings) -> Path:
-    """script -> speech -> clip -> final encode -> probe -> thumbnail, as the assets do it, minus Dagster."""
+    """script -> espeak-ng speech -> template clip -> final encode -> probe -> thumbnail, as the assets do it with
+    the embedded providers, minus Dagster."""
     timeout = settings.ffmpeg_timeout_seconds
     lines = write_script(order.child_name, order.spoken_name, order.age, order.language, order.mentions)
     write_json(workdir / "script.json", script_to_json(lines))
@@ -54,7 +54,10 @@ def render_directly(order: Order, workdir: Path, scene_dir: Path, settings: Sett
         [(line.spoken, line.caption) for line in lines], order.language, workdir / "audio.wav", workdir / "audio-tmp",
         timeout=timeout,
     )
-    clip = render_local_clip("template", speech.duration, workdir / "clip.mp4", scene_dir, timeout, settings.ffmpeg_threads)
+    clip = cut_template_clip(
+        order.order_id, speech.duration, workdir / "clip.mp4", scene_dir, workdir / "clip-tmp", timeout,
+        settings.ffmpeg_threads,
+    )
     title_file, cue_files = write_caption_files(order.child_name, speech.cues, workdir / "captions")
     encode = EncodeSettings(preset=settings.x264_preset, crf=23, threads=settings.ffmpeg_threads, timeout_seconds=timeout)
     video = compose_video(
@@ -65,10 +68,17 @@ def render_directly(order: Order, workdir: Path, scene_dir: Path, settings: Sett
     return video
 
 
+def prepare_scene(scene_dir: Path, settings: Settings) -> None:
+    """The scene and the template clip library are made once per instance, before its first order: not a
+    per-video cost, so both sides of the comparison start with them."""
+    scene_dir.mkdir(parents=True, exist_ok=True)
+    ensure_library(scene_dir, settings.ffmpeg_timeout_seconds, settings.ffmpeg_threads)
+
+
 def media_floor(orders: list[Order], root: Path, parallelism: int, settings: Settings) -> FloorResult:
     """All orders rendered directly, `parallelism` at a time, as the run queue would run them."""
     scene_dir = root / "scene"
-    ensure_scene(scene_dir)  # drawn once per instance, before the first order: not a per-video cost
+    prepare_scene(scene_dir, settings)
     self_before = resource.getrusage(resource.RUSAGE_SELF)
     children_before = resource.getrusage(resource.RUSAGE_CHILDREN)
     started = time.monotonic()
