@@ -20,7 +20,7 @@ from pathlib import Path
 
 from santa_videos.media.files import atomic_path
 
-KEY_VERSION = 1
+KEY_VERSION = 2
 AUDIO_FILE = "audio"
 TIMINGS_FILE = "timings.json"
 USED_MARKER = "used"

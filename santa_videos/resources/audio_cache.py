@@ -51,11 +51,12 @@ def speak_with_cache(
 ) -> tuple[SpokenScript, bool]:
     """The script spoken by the chain's first usable provider from the cache (no provider call), or by the chain,
     whose result is then cached under the provider that served. Returns (spoken, was a cache hit)."""
-    text = "\n".join(spoken for spoken, _caption in lines)
+    # The captions are part of the key because the cached cues carry them (spoken and written forms may differ).
+    text = "\n".join([*(spoken for spoken, _caption in lines), *(caption for _spoken, caption in lines)])
     preferred = first_usable(voice)
     timings = cache.get(speech_key(voice, preferred, language, text), out, order_id) if preferred else None
-    if timings is not None and len(timings["cues"]) == len(lines):
-        cues = [Cue(start=c["start"], end=c["end"], text=caption) for c, (_s, caption) in zip(timings["cues"], lines)]
+    if timings is not None:
+        cues = [Cue(**cue) for cue in timings["cues"]]
         log(f"speech served from the audio cache ({timings['provider']})")
         return SpokenScript(
             speech=Speech(path=out, duration=timings["duration"], cues=cues), provider=timings["provider"],
@@ -64,10 +65,9 @@ def speak_with_cache(
     spoken = voice.speak(lines, language, out, workdir, log)
     served = CHAIN_NAMES.get(spoken.provider)
     if served:
-        # Captions are not stored: they come from the script, so one entry serves any spelling of the same speech.
         cached = {
             "provider": spoken.provider, "voice": spoken.voice, "duration": spoken.speech.duration,
-            "cues": [{"start": cue.start, "end": cue.end} for cue in spoken.speech.cues],
+            "cues": spoken.speech.cues_json(),
             "words": words_json(spoken.words),
         }
         cache.put(speech_key(voice, served, language, text), out, cached, order_id)
