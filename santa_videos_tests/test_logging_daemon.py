@@ -1,0 +1,42 @@
+"""USE_JSON_LOGGING=true under a real dagster-daemon: the daemon's lines and the lines of the run workers it launches
+are JSON objects; the run's lines carry the order id, and none carries the child's name."""
+
+import json
+import subprocess
+
+import pytest
+
+from santa_videos.logs import daemon_log_args
+from santa_videos_tests.conftest import PROJECT_ROOT
+from santa_videos_tests.daemon import BIN, DaemonHarness
+
+
+@pytest.mark.slow
+def test_daemon_and_run_workers_log_json_lines(tmp_path, monkeypatch):
+    harness = DaemonHarness(tmp_path, USE_JSON_LOGGING="true", LOG_LEVEL="DEBUG", SANTA_MAX_CONCURRENT_RUNS="2")
+    monkeypatch.setenv("USE_JSON_LOGGING", "true")
+    monkeypatch.setenv("LOG_LEVEL", "DEBUG")
+    submitted = harness.cli("submit", "--name", "Ottoline Fairweather", "--age", "7", "--language", "en",
+                            "--mention", "you fed the winter robins")
+    assert submitted.returncode == 0, submitted.stderr
+    order_id = submitted.stdout.strip()
+    with harness.log.open("ab") as log:
+        harness.process = subprocess.Popen(
+            [str(BIN / "dagster-daemon"), "run", "-w", "workspace.yaml", *daemon_log_args()],
+            cwd=PROJECT_ROOT, env=harness.env, stdout=log, stderr=subprocess.STDOUT,
+        )
+    try:
+        harness.wait_for(lambda: '"delivered"' in harness.cli("status", order_id, "--json").stdout, 600, "delivery")
+    finally:
+        harness.stop()
+
+    lines = [line for line in harness.log.read_text().splitlines() if line.strip()]
+    records = [json.loads(line) for line in lines]  # every line is one JSON object
+    daemon_lines = [r for r in records if r.get("logger", "").startswith("dagster.daemon")]
+    run_lines = [r for r in records if r.get("job") == "video_job"]
+    assert daemon_lines and {"event", "level", "timestamp"} <= set(daemon_lines[0])
+    assert len(run_lines) > 20
+    assert all(r["order_id"] == order_id and r["run_id"] for r in run_lines)
+    assert {r["step"] for r in run_lines if r["event"] == "STEP_SUCCESS"} == {
+        "script", "audio", "clip", "video", "delivery"}
+    assert not [line for line in lines if "Ottoline" in line or "Fairweather" in line or "winter robins" in line]
