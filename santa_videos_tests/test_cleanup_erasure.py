@@ -6,7 +6,10 @@ from pathlib import Path
 
 import dagster as dg
 import pytest
+from dagster._core.utils import make_new_run_id
 
+from santa_videos.cli import main
+from santa_videos.cli.forget import ERASED_NOTE
 from santa_videos.definitions import build_definitions
 from santa_videos_tests.conftest import PROJECT_ROOT, make_order, subprocess_env
 from santa_videos_tests.daemon import BIN
@@ -75,3 +78,23 @@ def test_forget_says_so_for_an_unknown_order(settings, tmp_path):
                           env=env, capture_output=True, text=True, timeout=180)
     assert done.returncode == 1
     assert "no order with id ord_01m8e5j7khr5pnpzqn5jxgzgfy" in done.stderr
+
+
+def test_forget_stops_a_waiting_order_and_refuses_while_a_run_is_live(instance, settings, table, tmp_path,
+                                                                       monkeypatch, capsys):
+    monkeypatch.setenv("DAGSTER_HOME", str(tmp_path / "dagster_home"))
+    monkeypatch.setenv("SANTA_MAX_CONCURRENT_RUNS", "2")
+    waiting, busy = make_order(child_name="Leopoldine"), make_order(child_name="Maximilian")
+    table.add([waiting, busy])
+    live = dg.DagsterRun(job_name="video_job", run_id=make_new_run_id(), status=dg.DagsterRunStatus.STARTED,
+                         tags={"dagster/partition": busy.order_id})
+    instance.add_run(live)
+
+    assert main(["forget", waiting.order_id]) == 0
+    record = table.get(waiting.order_id)
+    assert (record.status, record.child_name, record.mentions) == ("failed", None, [])
+    assert record.last_error == ERASED_NOTE  # the intake sensor only picks queued orders: it is never rendered
+
+    assert main(["forget", busy.order_id]) == 1
+    assert f"has a queued or running run ({live.run_id})" in capsys.readouterr().err
+    assert table.get(busy.order_id).child_name == "Maximilian"
