@@ -2,7 +2,8 @@
 restart resets): orders and their outcome, latency, per-step times, who served the speech and the clips, the cache,
 characters and estimated cost, and the queue.
 
-Step times cover the most recent STEP_SAMPLE_RUNS video runs. Percentiles use the nearest-rank method: p of n sorted values is the value at rank ceil(p/100 * n).
+Step times cover the most recent STEP_SAMPLE_RUNS video runs. Percentiles use the nearest-rank method: p of n
+sorted values is the value at rank ceil(p/100 * n).
 """
 
 import math

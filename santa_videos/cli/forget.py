@@ -7,10 +7,10 @@ import sys
 import dagster as dg
 
 from santa_videos.cleanup import OrderBusy, Tally, erase
+from santa_videos.media.audio_cache import AudioCache
 from santa_videos.orders.model import Status
 from santa_videos.orders.table import OrderNotFound, OrderTable
 from santa_videos.resources.media_store import MediaStore
-from santa_videos.media.audio_cache import AudioCache
 from santa_videos.settings import apply_instance_env_defaults, load_operations_settings, load_settings
 
 TERMINAL = (Status.DELIVERED, Status.FAILED, Status.REJECTED)
