@@ -66,6 +66,13 @@ def test_captions_and_words_follow_the_providers_character_timings(world, fakes)
     assert all(a["end"] <= b["start"] for a, b in zip(words, words[1:]))
     assert cues[0]["text"] == "Ho ho ho! Hello, Emma!" and cues[0]["end"] == words[4]["end"]
     assert cues[1]["start"] == words[5]["start"], "the second caption starts with the second line's first word"
+    script = json.loads(world.media_file(order_id, "script.json").read_text(encoding="utf-8"))
+    assert len(cues) > len(script), "long lines are cut into phrases, each shown while its words are spoken"
+    assert all(len(cue["text"]) <= 42 for cue in cues)
+    assert " ".join(cue["text"] for cue in cues) == " ".join(line["caption"] for line in script)
+    for cue in cues:
+        spoken = [w for w in words if cue["start"] <= w["start"] and w["end"] <= cue["end"]]
+        assert " ".join(w["text"] for w in spoken) == cue["text"]
     seconds = wav_seconds(world.media_file(order_id, "audio.wav"))
     assert abs(seconds - timing["duration"]) < 0.05 and timing["duration"] >= cues[-1]["end"]
     probed = ffprobe(world.media_file(order_id, "audio.wav"))

@@ -1,8 +1,10 @@
-"""From a voice provider's character timings to word timings and one caption cue per script line."""
+"""From a voice provider's character timings to word timings and caption cues that follow the speech."""
 
 from dataclasses import asdict, dataclass
 
 from santa_videos.media.speech import Cue
+
+PHRASE_MAX_CHARS = 42  # one caption row (the video wraps at 46)
 
 
 @dataclass(frozen=True)
@@ -16,19 +18,25 @@ def words_json(words: list[Word]) -> list[dict]:
     return [asdict(word) for word in words]
 
 
-def words_from_characters(characters: list[str], starts: list[float], ends: list[float]) -> list[Word]:
-    """Words are runs of non-space characters; a word lasts from its first character's start to its last's end."""
-    words, current, first = [], [], 0
+def _word_spans(characters: list[str]) -> list[tuple[int, int]]:
+    """(first, last) character index of each run of non-space characters."""
+    spans, first = [], None
     for index, char in enumerate([*characters, " "]):
         if char.isspace():
-            if current:
-                words.append(Word(start=round(starts[first], 3), end=round(ends[index - 1], 3), text="".join(current)))
-            current = []
-        else:
-            if not current:
-                first = index
-            current.append(char)
-    return words
+            if first is not None:
+                spans.append((first, index - 1))
+            first = None
+        elif first is None:
+            first = index
+    return spans
+
+
+def words_from_characters(characters: list[str], starts: list[float], ends: list[float]) -> list[Word]:
+    """Words are runs of non-space characters; a word lasts from its first character's start to its last's end."""
+    return [
+        Word(start=round(starts[first], 3), end=round(ends[last], 3), text="".join(characters[first:last + 1]))
+        for first, last in _word_spans(characters)
+    ]
 
 
 def join_spoken(lines: list[tuple[str, str]]) -> tuple[str, list[tuple[int, int]]]:
@@ -42,21 +50,42 @@ def join_spoken(lines: list[tuple[str, str]]) -> tuple[str, list[tuple[int, int]
     return text, spans
 
 
+def _phrases(caption: str, words: list[Word]) -> list[Cue]:
+    """The caption cut into phrases of whole words, each timed by its words. Only when the written words match
+    the spoken ones one to one (a phonetic name may differ); otherwise the whole line is one cue."""
+    written = caption.split()
+    if len(written) != len(words):
+        return [Cue(start=words[0].start, end=words[-1].end, text=caption)]
+    cues, first = [], 0
+    for index in range(1, len(written) + 1):
+        if index == len(written) or len(" ".join(written[first:index + 1])) > PHRASE_MAX_CHARS:
+            cues.append(Cue(start=words[first].start, end=words[index - 1].end, text=" ".join(written[first:index])))
+            first = index
+    return cues
+
+
 def line_cues(
     lines: list[tuple[str, str]], text: str, characters: list[str], starts: list[float], ends: list[float]
 ) -> list[Cue]:
-    """One cue per line, timed by the characters of its spoken text; captions keep the line's written form."""
+    """Cues timed by the characters of each line's spoken text; captions keep the line's written form."""
     _, spans = join_spoken(lines)
     if "".join(characters) == text:
-        to_aligned = lambda index: index  # noqa: E731
+        scale = 1.0
     else:
         # The provider normalized the text (numbers spelled out, spacing): map positions proportionally.
         scale = len(characters) / max(len(text), 1)
-        to_aligned = lambda index: min(int(index * scale), len(characters) - 1)  # noqa: E731
+    words = words_from_characters(characters, starts, ends)
+    word_starts = [first for first, _ in _word_spans(characters)]
     cues, previous_end = [], 0.0
-    for (first, last), (_spoken, caption) in zip(spans, lines):
-        start = max(starts[to_aligned(first)], previous_end)
-        end = max(ends[to_aligned(max(first, last - 1))], start)
-        cues.append(Cue(start=round(start, 3), end=round(end, 3), text=caption))
-        previous_end = end
+    for number, ((first, last), (_spoken, caption)) in enumerate(zip(spans, lines)):
+        low = min(int(first * scale), len(characters) - 1)
+        high = int(spans[number + 1][0] * scale) if number + 1 < len(spans) else len(characters)
+        in_line = [word for word, begin in zip(words, word_starts) if low <= begin < high]
+        if not in_line:
+            in_line = [Word(start=starts[low], end=ends[min(int((last - 1) * scale), len(ends) - 1)], text="")]
+        for cue in _phrases(caption, in_line):
+            start = max(cue.start, previous_end)
+            end = max(cue.end, start)
+            cues.append(Cue(start=round(start, 3), end=round(end, 3), text=cue.text))
+            previous_end = end
     return cues
