@@ -3,7 +3,8 @@ run id, message), Dagster's usual text lines otherwise; LOG_LEVEL sets the level
 
 `santa_console_logger` replaces Dagster's default console logger for every job of the code location (each job
 names it in its default run config), so run workers launched by the daemon log this way. The daemon's own lines use
-Dagster's `--log-format json` (see `daemon_log_args`). Log lines carry ids only: the order id is the run's partition, never the child's name.
+Dagster's `--log-format json` (see `daemon_log_args`). Log lines carry ids only: the order id is the run's
+partition, never the child's name.
 """
 
 import json
