@@ -36,10 +36,16 @@ def role_of(comm: str, cmdline: str, is_root: bool) -> str:
     return "other"
 
 
+class Zombie(Exception):
+    """The process has exited and waits to be reaped: its command line is gone, its last live reading stands."""
+
+
 def _read_stat(pid: int) -> tuple[str, int, float, float]:
     raw = Path(f"/proc/{pid}/stat").read_text()
     comm = raw[raw.index("(") + 1 : raw.rindex(")")]
     fields = raw[raw.rindex(")") + 2 :].split()
+    if fields[0] == "Z":
+        raise Zombie(pid)
     # After the comm: state ppid ... utime(14) stime(15) cutime(16) cstime(17), numbered from 1 in proc(5).
     ppid = int(fields[1])
     own = (int(fields[11]) + int(fields[12])) / TICKS
@@ -88,7 +94,7 @@ class TreeSampler:
                 continue
             try:
                 comm, ppid, own, reaped = _read_stat(int(entry))
-            except (OSError, ValueError, IndexError):
+            except (OSError, ValueError, IndexError, Zombie):
                 continue
             parents[int(entry)] = ppid
             stats[int(entry)] = (comm, own, reaped)
