@@ -156,6 +156,7 @@ def load_settings() -> Settings:
         data_dir=data_dir,
         orders_db_url=orders_db_url,
         max_job_attempts=_int("MAX_JOB_ATTEMPTS", 3, minimum=1),
+        # dagster-daemon passes over its sensors every 5 s; a 5 s minimum made the intake skip every other pass.
         intake_interval_seconds=_int("SANTA_INTAKE_INTERVAL_SECONDS", 1, minimum=1),
         intake_batch_size=min(_int("SANTA_INTAKE_BATCH_SIZE", 200, minimum=1), 200),
         ffmpeg_timeout_seconds=_int("SANTA_FFMPEG_TIMEOUT_SECONDS", 600, minimum=1),
