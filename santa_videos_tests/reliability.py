@@ -46,8 +46,9 @@ class Drill:
         return self.harness.wait_for(reached, timeout, f"orders {statuses}")
 
     def runs(self, order_id: str | None = None) -> list[dg.DagsterRun]:
-        tags = {"dagster/partition": order_id} if order_id else None
-        return list(self.instance.get_runs(dg.RunsFilter(tags=tags) if tags else None))
+        """Video runs (of one order); the cleanup and metrics schedules may add runs of their own jobs."""
+        tags = {"dagster/partition": order_id} if order_id else {}
+        return list(self.instance.get_runs(dg.RunsFilter(job_name="video_job", tags=tags)))
 
     def leftovers(self) -> list[str]:
         temp = [str(p) for p in self.data.rglob("*.partial-*")] + [str(p) for p in self.data.rglob(".partial-*")]

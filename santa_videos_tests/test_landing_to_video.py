@@ -6,6 +6,7 @@ import io
 import json
 import time
 
+import dagster as dg
 import httpx
 import pytest
 from PIL import Image
@@ -91,6 +92,6 @@ def test_an_order_from_the_landing_page_comes_out_as_a_playable_video(tmp_path, 
     with Image.open(tmp_path / "data" / "media" / "orders" / order_id / "photo.jpg") as stored:
         assert stored.format == "JPEG" and stored.size == (640, 480)
     instance = harness.instance()
-    (run,) = instance.get_runs()
+    (run,) = instance.get_runs(dg.RunsFilter(job_name="video_job"))
     assert run.tags["dagster/partition"] == order_id and "Zo" not in json.dumps(run.tags)
 
