@@ -96,15 +96,19 @@ def node_at(nodes: dict, x: float, y: float, side: str) -> str:
 def test_the_asset_graph_shows_the_five_steps_and_their_edges(ui):
     page = ui["page"]
     page.goto(ui["url"] + "/locations/santa_videos/asset-groups/videos")
-    page.get_by_text("delivery", exact=True).first.wait_for()
-    nodes, edges = drawn_graph(page)
-    page.locator('[style*="--minimal-bg: var(--color-background-green)"]').first.wait_for()  # statuses loaded
-    screenshot(page, "ui-asset-graph")
-    assert sorted(nodes) == sorted(ASSETS)
-    drawn = {(node_at(nodes, *start, "out"), node_at(nodes, *end, "in")) for start, end in edges}
     graph = build_definitions(load_settings()).resolve_asset_graph()
     expected = {(parent.to_user_string(), key.to_user_string())
                 for key in graph.get_all_asset_keys() for parent in graph.get(key).parent_keys}
+    page.get_by_text("delivery", exact=True).first.wait_for()
+    page.locator('[style*="--minimal-bg: var(--color-background-green)"]').first.wait_for()  # statuses loaded
+    # The edges are drawn after the nodes: read the graph once they are all there (or the wait times out).
+    page.wait_for_function(
+        f"document.querySelectorAll('path[stroke*=\"lineage-edge\"]').length >= {len(expected)}"
+    )
+    nodes, edges = drawn_graph(page)
+    screenshot(page, "ui-asset-graph")
+    assert sorted(nodes) == sorted(ASSETS)
+    drawn = {(node_at(nodes, *start, "out"), node_at(nodes, *end, "in")) for start, end in edges}
     assert drawn == expected
     assert {("script", "audio"), ("audio", "clip"), ("clip", "video"), ("video", "delivery")} <= drawn
 
