@@ -3,7 +3,7 @@ import time
 import dagster as dg
 
 from santa_videos.assets.script import script
-from santa_videos.assets.steps import STEP_RETRY_POLICY, begin_step, require_file
+from santa_videos.assets.steps import begin_step, require_file
 from santa_videos.media.files import read_json, write_json
 from santa_videos.media.script import script_from_json
 from santa_videos.media.speech import SAMPLE_RATE
@@ -15,13 +15,7 @@ from santa_videos.resources.orders import OrdersResource
 from santa_videos.resources.speech_chain import SpeechChain
 
 
-@dg.asset(
-    partitions_def=video_partitions,
-    group_name="videos",
-    retry_policy=STEP_RETRY_POLICY,
-    kinds={"elevenlabs", "espeak"},
-    deps=[script],
-)
+@dg.asset(partitions_def=video_partitions, group_name="videos", kinds={"elevenlabs", "espeak"}, deps=[script])
 def audio(
     context: dg.AssetExecutionContext, orders: OrdersResource, media: MediaStore, voice: SpeechChain,
     audio_cache: AudioCacheResource,

@@ -30,8 +30,3 @@ def require_file(path, made_by: str):
             f"{path.name} is missing: materialize `{made_by}` for this partition again", allow_retries=False
         )
     return path
-
-
-# A step that fails transiently (a busy disk, a dropped database connection) is tried again in the same run, also
-# when launched from the UI; permanent errors raise Failure(allow_retries=False) and are not.
-STEP_RETRY_POLICY = dg.RetryPolicy(max_retries=2, delay=1, backoff=dg.Backoff.EXPONENTIAL, jitter=dg.Jitter.PLUS_MINUS)
