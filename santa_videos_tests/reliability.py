@@ -69,7 +69,10 @@ class Drill:
         # Delivery is written by the last step, a moment before its run ends.
         self.harness.wait_for(lambda: all(r.is_finished for r in self.runs()), 60, "every run ended")
         # The run-status sensors tidy up shortly after a run ends.
-        self.harness.wait_for(lambda: not self.leftovers(), 30, "no temp files or scratch folders")
+        try:
+            self.harness.wait_for(lambda: not self.leftovers(), 30, "no temp files or scratch folders")
+        except AssertionError as exc:
+            raise AssertionError(f"left behind: {self.leftovers()}") from exc
         return records
 
     def set_faults(self, plan: dict) -> None:

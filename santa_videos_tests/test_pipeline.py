@@ -98,6 +98,14 @@ def test_an_order_is_delivered_as_a_spec_conforming_mp4(delivered, world):
     assert evaluation.status.value == "SUCCEEDED"
 
 
+def test_a_delivered_order_leaves_no_scratch_folder_without_help_from_a_sensor(delivered, world):
+    _, _, settings, _ = world
+    order, result = delivered
+    assert result.success
+    assert (settings.media_dir / "tmp").is_dir(), "the steps worked in no scratch folder: nothing was checked"
+    assert not (settings.media_dir / "tmp" / order.order_id).exists()
+
+
 def test_each_asset_reports_what_served_it(delivered, world):
     instance = world[0]
     order, _ = delivered

@@ -1,4 +1,3 @@
-import shutil
 import time
 
 import dagster as dg
@@ -54,7 +53,7 @@ def video(
             timing["duration"], title_file, cues, cue_files, media.file(order_id, "video.mp4"), settings,
         )
     finally:
-        shutil.rmtree(scratch, ignore_errors=True)
+        media.release_scratch(order_id, "video")
     encode_seconds = time.monotonic() - started
     try:
         probed = probe_playable(out)

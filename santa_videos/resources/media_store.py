@@ -1,3 +1,4 @@
+import shutil
 from pathlib import Path
 
 import dagster as dg
@@ -17,6 +18,15 @@ class MediaStore(dg.ConfigurableResource):
 
     def scratch_dir(self, order_id: str, step: str) -> Path:
         return Path(self.root) / "tmp" / order_id / step
+
+    def release_scratch(self, order_id: str, step: str) -> None:
+        """Delete the step's scratch folder, and the order's once no step has one left: a delivered order must
+        not depend on a sensor to be tidied."""
+        shutil.rmtree(self.scratch_dir(order_id, step), ignore_errors=True)
+        try:
+            self.scratch_dir(order_id, step).parent.rmdir()
+        except OSError:
+            pass  # missing, or another step's folder is still in it
 
     def scene_dir(self) -> Path:
         return Path(self.root) / "scene"
