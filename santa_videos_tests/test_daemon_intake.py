@@ -4,6 +4,8 @@ Orders are seen twice (the sensor's cursor is deleted while their runs wait in t
 run each: run_key = order id.
 """
 
+import time
+
 import dagster as dg
 import pytest
 
@@ -26,9 +28,10 @@ def video_runs(instance):
     return instance.get_runs(dg.RunsFilter(job_name="video_job"))
 
 
-def intake_cursor(instance):
-    states = [s for s in instance.all_instigator_state() if s.name == "intake_sensor"]
-    return states[0].instigator_data.cursor if states and states[0].instigator_data else None
+def intake_ticks_since(instance, moment: float):
+    (state,) = [s for s in instance.all_instigator_state() if s.name == "intake_sensor"]
+    ticks = instance.get_ticks(state.instigator_origin_id, state.selector_id, limit=50)
+    return [tick for tick in ticks if tick.timestamp > moment]
 
 
 @pytest.mark.slow
@@ -43,10 +46,14 @@ def test_orders_seen_twice_get_one_run_each_and_are_delivered(harness):
     harness.wait_for(lambda: len(video_runs(instance)) == 2, 120, "two queued runs")
     assert sorted(instance.get_dynamic_partitions("videos")) == sorted(order_ids)
 
+    reset_at = time.time()
     reset = harness.dagster("sensor", "cursor", "intake_sensor", "--delete", "-w", "workspace.yaml")
     assert reset.returncode == 0, reset.stderr
-    assert intake_cursor(instance) is None
-    harness.wait_for(lambda: intake_cursor(instance) is not None, 60, "a tick after the cursor reset")
+    # The sensor reads both orders again and requests their runs again; run_key = order id skips both requests.
+    harness.wait_for(
+        lambda: any(set(order_ids) <= set(tick.run_keys) for tick in intake_ticks_since(instance, reset_at)),
+        60, "a tick that requests both orders again after the cursor reset",
+    )
     runs = video_runs(instance)
     assert sorted(run.tags["dagster/partition"] for run in runs) == sorted(order_ids)
     assert all(run.status.value == "QUEUED" for run in runs)
