@@ -158,3 +158,13 @@ def test_csv_import_is_all_or_nothing(table, tmp_path, capsys):
     assert table.get(ids[0]).mentions == ["fed the birds", "wants a sled"]
     assert table.get(ids[1]).child_name == AWKWARD_NAME
     assert table.get(ids[1]).mentions == [AWKWARD_MENTION]
+
+
+def test_the_order_commands_start_without_loading_dagster():
+    """`submit`, `import` and `status` are what shops script in loops: they must not pay for importing Dagster."""
+    import subprocess
+    import sys
+
+    probe = "import sys, santa_videos.cli; print(sorted(m for m in sys.modules if m.split('.')[0] == 'dagster'))"
+    loaded = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True).stdout
+    assert loaded.strip() == "[]"

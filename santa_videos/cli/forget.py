@@ -4,13 +4,9 @@ import argparse
 import os
 import sys
 
-import dagster as dg
-
-from santa_videos.cleanup import OrderBusy, Tally, erase
 from santa_videos.media.audio_cache import AudioCache
 from santa_videos.orders.model import Status
 from santa_videos.orders.table import OrderNotFound, OrderTable
-from santa_videos.resources.media_store import MediaStore
 from santa_videos.settings import apply_instance_env_defaults, load_operations_settings, load_settings
 
 TERMINAL = (Status.DELIVERED, Status.FAILED, Status.REJECTED)
@@ -18,6 +14,11 @@ ERASED_NOTE = "canceled: the child's data was erased on request before the video
 
 
 def cmd_forget(args: argparse.Namespace) -> int:
+    import dagster as dg  # only the commands that read the instance pay for importing dagster
+
+    from santa_videos.cleanup import OrderBusy, Tally, erase
+    from santa_videos.resources.media_store import MediaStore
+
     if not os.environ.get("DAGSTER_HOME", "").strip():
         print("DAGSTER_HOME is not set: forget must reach the Dagster instance to remove the order's runs.",
               file=sys.stderr)

@@ -5,14 +5,15 @@ import json
 import os
 import sys
 
-import dagster as dg
-
-from santa_videos.metrics import collect_metrics, markdown_table
 from santa_videos.orders.table import OrderTable
 from santa_videos.settings import apply_instance_env_defaults, load_operations_settings, load_settings
 
 
 def cmd_metrics(args: argparse.Namespace) -> int:
+    import dagster as dg  # only the commands that read the instance pay for importing dagster
+
+    from santa_videos.metrics import collect_metrics, markdown_table
+
     if not os.environ.get("DAGSTER_HOME", "").strip():
         print("DAGSTER_HOME is not set: metrics read the Dagster instance (see README).", file=sys.stderr)
         return 1
