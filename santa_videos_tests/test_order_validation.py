@@ -2,6 +2,8 @@
 
 import csv
 import json
+import subprocess
+import sys
 from datetime import datetime, timedelta, timezone
 
 import pytest
@@ -162,9 +164,6 @@ def test_csv_import_is_all_or_nothing(table, tmp_path, capsys):
 
 def test_the_order_commands_start_without_loading_dagster():
     """`submit`, `import` and `status` are what shops script in loops: they must not pay for importing Dagster."""
-    import subprocess
-    import sys
-
     probe = "import sys, santa_videos.cli; print(sorted(m for m in sys.modules if m.split('.')[0] == 'dagster'))"
     loaded = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True).stdout
     assert loaded.strip() == "[]"
