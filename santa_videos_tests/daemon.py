@@ -8,6 +8,7 @@ from pathlib import Path
 
 import dagster as dg
 
+from santa_videos.orders import OrderTable
 from santa_videos_tests.conftest import PROJECT_ROOT, subprocess_env
 
 BIN = Path(sys.executable).parent
@@ -50,6 +51,20 @@ class DaemonHarness:
         return subprocess.run(
             [str(BIN / "dagster"), *args], cwd=PROJECT_ROOT, env=self.env, capture_output=True, text=True, timeout=120
         )
+
+    def statuses(self, order_ids: list[str]) -> list[str]:
+        """The orders' statuses, read from the orders table here rather than by a CLI process per poll."""
+        data = Path(self.env["SANTA_DATA_DIR"]).resolve()
+        table = OrderTable(self.env.get("SANTA_ORDERS_DB_URL") or f"sqlite:///{data / 'orders.db'}")
+        try:
+            return [table.get(order_id).status for order_id in order_ids]
+        finally:
+            table.dispose()
+
+    def wait_for_runs_to_end(self, timeout: float = 60) -> None:
+        """An order is marked delivered by the run's last step, a moment before the run itself ends."""
+        with self.instance() as instance:
+            self.wait_for(lambda: all(run.is_finished for run in instance.get_runs()), timeout, "every run ended")
 
     def instance(self) -> dg.DagsterInstance:
         return dg.DagsterInstance.from_config(str(self.home))

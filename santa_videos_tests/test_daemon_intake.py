@@ -62,12 +62,13 @@ def test_orders_seen_twice_get_one_run_each_and_are_delivered(harness):
     harness.stop()
     harness.start(SANTA_MAX_CONCURRENT_RUNS="2")
 
-    def all_done():
-        statuses = [harness.cli("status", "--json", oid) for oid in order_ids]
-        return all('"delivered"' in s.stdout or '"failed"' in s.stdout for s in statuses) and statuses
+    def both_ended():
+        statuses = harness.statuses(order_ids)
+        return statuses if set(statuses) <= {"delivered", "failed"} else None
 
-    statuses = harness.wait_for(all_done, 400, "both orders delivered")
-    assert all('"delivered"' in s.stdout for s in statuses), [s.stdout for s in statuses]
+    statuses = harness.wait_for(both_ended, 400, "both orders delivered")
+    assert statuses == ["delivered", "delivered"]
+    harness.wait_for_runs_to_end()
     runs = video_runs(instance)
     assert len(runs) == 2 and all(run.status.value == "SUCCESS" for run in runs)
     for order_id in order_ids:

@@ -16,6 +16,7 @@ def test_daemon_and_run_workers_log_json_lines(tmp_path, monkeypatch):
     harness = DaemonHarness(tmp_path, USE_JSON_LOGGING="true", LOG_LEVEL="DEBUG", SANTA_MAX_CONCURRENT_RUNS="2")
     monkeypatch.setenv("USE_JSON_LOGGING", "true")
     monkeypatch.setenv("LOG_LEVEL", "DEBUG")
+    monkeypatch.setenv("DAGSTER_HOME", str(harness.home))
     submitted = harness.cli("submit", "--name", "Ottoline Fairweather", "--age", "7", "--language", "en",
                             "--mention", "you fed the winter robins")
     assert submitted.returncode == 0, submitted.stderr
@@ -26,7 +27,8 @@ def test_daemon_and_run_workers_log_json_lines(tmp_path, monkeypatch):
             cwd=PROJECT_ROOT, env=harness.env, stdout=log, stderr=subprocess.STDOUT,
         )
     try:
-        harness.wait_for(lambda: '"delivered"' in harness.cli("status", order_id, "--json").stdout, 600, "delivery")
+        harness.wait_for(lambda: harness.statuses([order_id]) == ["delivered"], 600, "delivery")
+        harness.wait_for_runs_to_end()
     finally:
         harness.stop()
 
