@@ -11,6 +11,13 @@ from santa_videos.settings import Settings, load_settings
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
 AWKWARD_NAME = "Zoë O'Brien-Núñez"
 AWKWARD_MENTION = '100% "nice": shares {toys}, %{localtime} \\ [always]'
+# The suite renders about a hundred videos. x264 `superfast` still gives High@4.0 (the delivery spec) at two thirds
+# of the product default's encode time; the end-to-end pipeline test keeps the default.
+TEST_X264_PRESET = "superfast"
+
+
+def pytest_configure(config):
+    os.environ.setdefault("SANTA_X264_PRESET", TEST_X264_PRESET)
 
 
 @pytest.fixture
@@ -50,5 +57,6 @@ def make_order(**overrides):
 
 def subprocess_env(**extra) -> dict:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("SANTA_", "DAGSTER_"))}
+    env["SANTA_X264_PRESET"] = os.environ.get("SANTA_X264_PRESET", TEST_X264_PRESET)
     env.update(extra)
     return env

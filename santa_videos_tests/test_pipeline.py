@@ -48,6 +48,7 @@ def world(tmp_path_factory, request):
     root = tmp_path_factory.mktemp("world")
     with pytest.MonkeyPatch.context() as patch, storage(request.param) as (overrides, orders_url):
         patch.setenv("SANTA_DATA_DIR", str(root / "data"))
+        patch.delenv("SANTA_X264_PRESET", raising=False)  # the product's default encode
         if orders_url:
             patch.setenv("SANTA_ORDERS_DB_URL", orders_url)
         else:
