@@ -10,7 +10,7 @@ from pathlib import Path
 
 import dagster as dg
 
-from santa_videos.media.clip import render_local_clip
+from santa_videos.media.clip import render_still_clip
 from santa_videos.media.clip_library import cut_template_clip, ensure_portrait
 from santa_videos.media.ffmpeg_run import MediaError
 from santa_videos.orders.table import OrderTable
@@ -107,6 +107,6 @@ class ClipChain(dg.ConfigurableResource):
             workdir.mkdir(parents=True, exist_ok=True)
             cut_template_clip(order_id, duration, out, scene_dir, workdir, self.timeout_seconds, self.threads)
         elif strategy == "still":
-            render_local_clip("still", duration, out, scene_dir, self.timeout_seconds, self.threads)
+            render_still_clip(duration, out, scene_dir, self.timeout_seconds, self.threads)
         else:
             raise ProviderError(strategy, f"unknown clip strategy (known: {', '.join(CLIP_STRATEGIES)})")
