@@ -85,8 +85,9 @@ def retry(
     with WorkspaceProcessContext(instance, WorkspaceFileTarget(paths=[str(workspace_file)])) as context:
         workspace = context.create_request_context()
         for letter in letters:
-            new_run = _reexecute(instance, workspace, instance.get_run_by_id(letter.run_id))
+            # Queued before the run exists: a fast run marks it delivered, and nothing may overwrite that later.
             table.requeue(letter.order_id)
+            new_run = _reexecute(instance, workspace, instance.get_run_by_id(letter.run_id))
             launched.append((letter.order_id, new_run.run_id))
     return launched
 
