@@ -29,6 +29,11 @@ def test_daemon_and_run_workers_log_json_lines(tmp_path, monkeypatch):
     try:
         harness.wait_for(lambda: harness.statuses([order_id]) == ["delivered"], 600, "delivery")
         harness.wait_for_runs_to_end()
+        # The run worker writes its last lines through a buffered stdout, which may reach the file after the run ends.
+        harness.wait_for(
+            lambda: any('"STEP_SUCCESS"' in line and '"step": "delivery"' in line for line in harness.log.read_text().splitlines()),
+            60, "the delivery step's last log line",
+        )
     finally:
         harness.stop()
 
