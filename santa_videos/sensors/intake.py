@@ -1,10 +1,9 @@
 import dagster as dg
 
-from santa_videos.jobs import video_job, video_run_tags
+from santa_videos.jobs import video_job
 from santa_videos.partitions import video_partitions
-from santa_videos.providers.settings import load_provider_settings
-from santa_videos.providers.tags import provider_tags
 from santa_videos.resources.orders import OrdersResource
+from santa_videos.sensors.run_requests import video_run_requests
 from santa_videos.settings import load_settings
 
 _settings = load_settings()
@@ -23,19 +22,10 @@ def intake_sensor(context: dg.SensorEvaluationContext, orders: OrdersResource):
     waiting = orders.table().waiting_after(after, load_settings().intake_batch_size)
     if not waiting:
         return dg.SkipReason(f"no queued orders after #{after}")
-    order_ids = list(dict.fromkeys(order_id for _seq, order_id in waiting))
-    tags = video_run_tags()
-    # Runs that will call a paid provider carry its slot tag, which the run queue limits (dagster.yaml).
-    providers, seqs = load_provider_settings(), {oid: seq for seq, oid in waiting}
-    strategies = orders.table().strategies_of(order_ids)
+    seqs = {order_id: seq for seq, order_id in waiting}  # ids in order of first sight
+    order_ids = list(seqs)
     return dg.SensorResult(
-        run_requests=[
-            dg.RunRequest(
-                partition_key=oid, run_key=oid,
-                tags={**tags, **provider_tags(providers, seqs[oid], strategies.get(oid, ""))},
-            )
-            for oid in order_ids
-        ],
+        run_requests=video_run_requests(orders.table(), [(seqs[oid], oid, oid) for oid in order_ids]),
         dynamic_partitions_requests=[video_partitions.build_add_request(order_ids)],
         cursor=str(waiting[-1][0]),
     )

@@ -4,12 +4,11 @@ from datetime import datetime, timedelta, timezone
 
 import dagster as dg
 
-from santa_videos.jobs import video_job, video_run_tags
+from santa_videos.jobs import video_job
 from santa_videos.order_runs import describe_failure, failed_step_and_reason, is_dead_letter, order_runs
 from santa_videos.partitions import video_partitions
-from santa_videos.providers.settings import load_provider_settings
-from santa_videos.providers.tags import provider_tags
 from santa_videos.resources.orders import OrdersResource
+from santa_videos.sensors.run_requests import video_run_requests
 from santa_videos.settings import load_settings
 
 _settings = load_settings()
@@ -63,18 +62,8 @@ def order_reconciler(context: dg.SensorEvaluationContext, orders: OrdersResource
             table.mark_failed(order_id, f"gave up after {len(runs)} runs without a delivery", latest.run_id)
             dead_lettered.append(order_id)
             continue
-        to_request.append((seq, order_id, len(runs)))
-    requests = []
-    if to_request:
-        # Requested again, a run still counts against its paid providers' limits (the slot tags).
-        providers, strategies = load_provider_settings(), table.strategies_of([oid for _s, oid, _n in to_request])
-        requests = [
-            dg.RunRequest(
-                partition_key=oid, run_key=f"{oid}/reconcile/{runs_so_far}",
-                tags={**video_run_tags(), **provider_tags(providers, seq, strategies.get(oid, ""))},
-            )
-            for seq, oid, runs_so_far in to_request
-        ]
+        to_request.append((seq, order_id, f"{order_id}/reconcile/{len(runs)}"))
+    requests = video_run_requests(table, to_request)
     if not requests:
         return dg.SkipReason(f"nothing to request again; dead-lettered {len(dead_lettered)} orders")
     context.log.info(f"requesting {len(requests)} orders again; dead-lettered {len(dead_lettered)}")
