@@ -149,9 +149,14 @@ def apply_instance_env_defaults() -> None:
             os.environ[name] = value
 
 
+def default_orders_db_url(data_dir: Path) -> str:
+    """The orders table when SANTA_ORDERS_DB_URL is unset: a SQLite file in the data folder."""
+    return f"sqlite:///{data_dir / 'orders.db'}"
+
+
 def load_settings() -> Settings:
     data_dir = Path(os.environ.get("SANTA_DATA_DIR", "").strip() or _default_data_dir()).resolve()
-    orders_db_url = os.environ.get("SANTA_ORDERS_DB_URL", "").strip() or f"sqlite:///{data_dir / 'orders.db'}"
+    orders_db_url = os.environ.get("SANTA_ORDERS_DB_URL", "").strip() or default_orders_db_url(data_dir)
     return Settings(
         data_dir=data_dir,
         orders_db_url=orders_db_url,

@@ -9,9 +9,16 @@ from pathlib import Path
 import dagster as dg
 
 from santa_videos.orders import OrderTable
+from santa_videos.settings import default_orders_db_url
 from santa_videos_tests.conftest import PROJECT_ROOT, subprocess_env
 
 BIN = Path(sys.executable).parent
+
+
+def video_runs(instance: dg.DagsterInstance, order_id: str | None = None) -> list[dg.DagsterRun]:
+    """Video runs (of one order); the cleanup and metrics schedules may add runs of their own jobs."""
+    tags = {"dagster/partition": order_id} if order_id else {}
+    return list(instance.get_runs(dg.RunsFilter(job_name="video_job", tags=tags)))
 
 
 class DaemonHarness:
@@ -24,6 +31,7 @@ class DaemonHarness:
         )
         self.log = root / "daemon.log"
         self.process: subprocess.Popen | None = None
+        self._table: OrderTable | None = None
 
     def start(self, **env) -> None:
         self.env.update(env)
@@ -41,6 +49,9 @@ class DaemonHarness:
             except subprocess.TimeoutExpired:
                 self.process.kill()
                 self.process.wait()
+        if self._table is not None:
+            self._table.dispose()
+            self._table = None
 
     def cli(self, *args: str) -> subprocess.CompletedProcess:
         return subprocess.run(
@@ -54,17 +65,15 @@ class DaemonHarness:
 
     def statuses(self, order_ids: list[str]) -> list[str]:
         """The orders' statuses, read from the orders table here rather than by a CLI process per poll."""
-        data = Path(self.env["SANTA_DATA_DIR"]).resolve()
-        table = OrderTable(self.env.get("SANTA_ORDERS_DB_URL") or f"sqlite:///{data / 'orders.db'}")
-        try:
-            return [table.get(order_id).status for order_id in order_ids]
-        finally:
-            table.dispose()
+        if self._table is None:
+            data = Path(self.env["SANTA_DATA_DIR"]).resolve()
+            self._table = OrderTable(self.env.get("SANTA_ORDERS_DB_URL") or default_orders_db_url(data))
+        return [self._table.get(order_id).status for order_id in order_ids]
 
     def wait_for_runs_to_end(self, timeout: float = 60) -> None:
         """An order is marked delivered by the run's last step, a moment before the run itself ends."""
         with self.instance() as instance:
-            self.wait_for(lambda: all(run.is_finished for run in instance.get_runs()), timeout, "every run ended")
+            self.wait_for(lambda: all(run.is_finished for run in video_runs(instance)), timeout, "every run ended")
 
     def instance(self) -> dg.DagsterInstance:
         return dg.DagsterInstance.from_config(str(self.home))

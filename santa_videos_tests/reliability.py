@@ -11,7 +11,7 @@ import pytest
 
 from santa_videos.orders import OrderTable
 from santa_videos.orders.model import Status
-from santa_videos_tests.daemon import DaemonHarness
+from santa_videos_tests.daemon import DaemonHarness, video_runs
 from santa_videos_tests.media_checks import ffprobe
 from santa_videos_tests.postgres import POSTGRES_INSTANCE_YAML, database_url, instance_env, temporary_database
 
@@ -46,9 +46,7 @@ class Drill:
         return self.harness.wait_for(reached, timeout, f"orders {statuses}")
 
     def runs(self, order_id: str | None = None) -> list[dg.DagsterRun]:
-        """Video runs (of one order); the cleanup and metrics schedules may add runs of their own jobs."""
-        tags = {"dagster/partition": order_id} if order_id else {}
-        return list(self.instance.get_runs(dg.RunsFilter(job_name="video_job", tags=tags)))
+        return video_runs(self.instance, order_id)
 
     def leftovers(self) -> list[str]:
         temp = [str(p) for p in self.data.rglob("*.partial-*")] + [str(p) for p in self.data.rglob(".partial-*")]
@@ -66,8 +64,7 @@ class Drill:
             else:
                 assert record.last_error, f"{order_id} failed without a reason"
                 assert f"{order_id}.mp4" not in delivered
-        # Delivery is written by the last step, a moment before its run ends.
-        self.harness.wait_for(lambda: all(r.is_finished for r in self.runs()), 60, "every run ended")
+        self.harness.wait_for_runs_to_end()
         # The run-status sensors tidy up shortly after a run ends.
         try:
             self.harness.wait_for(lambda: not self.leftovers(), 30, "no temp files or scratch folders")

@@ -6,10 +6,9 @@ run each: run_key = order id.
 
 import time
 
-import dagster as dg
 import pytest
 
-from santa_videos_tests.daemon import DaemonHarness
+from santa_videos_tests.daemon import DaemonHarness, video_runs
 from santa_videos_tests.media_checks import ffprobe
 
 
@@ -21,11 +20,6 @@ def harness(tmp_path, monkeypatch):
     monkeypatch.setenv("DAGSTER_HOME", str(harness.home))
     yield harness
     harness.stop()
-
-
-def video_runs(instance):
-    # The cleanup and metrics schedules may launch runs of their own jobs while the daemon runs.
-    return instance.get_runs(dg.RunsFilter(job_name="video_job"))
 
 
 def intake_ticks_since(instance, moment: float):

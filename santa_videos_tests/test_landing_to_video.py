@@ -6,7 +6,6 @@ import io
 import json
 import time
 
-import dagster as dg
 import httpx
 import pytest
 from PIL import Image
@@ -15,7 +14,7 @@ from playwright.sync_api import Error as PlaywrightError
 from santa_videos.orders import OrderTable
 from santa_videos.webhook import SIGNATURE_HEADER, TIMESTAMP_HEADER, verify
 from santa_videos_tests.browser import ServerProcess, chromium, free_port, screenshot
-from santa_videos_tests.daemon import BIN, DaemonHarness
+from santa_videos_tests.daemon import BIN, DaemonHarness, video_runs
 from santa_videos_tests.fake_shop import FakeShop
 from santa_videos_tests.media_checks import ffprobe
 
@@ -92,6 +91,6 @@ def test_an_order_from_the_landing_page_comes_out_as_a_playable_video(tmp_path, 
     with Image.open(tmp_path / "data" / "media" / "orders" / order_id / "photo.jpg") as stored:
         assert stored.format == "JPEG" and stored.size == (640, 480)
     instance = harness.instance()
-    (run,) = instance.get_runs(dg.RunsFilter(job_name="video_job"))
+    (run,) = video_runs(instance)
     assert run.tags["dagster/partition"] == order_id and "Zo" not in json.dumps(run.tags)
 
