@@ -68,3 +68,14 @@ def instance_overrides(name: str) -> dict:
             }
         }
     }
+
+
+@contextmanager
+def storage(kind: str) -> Iterator[tuple[dict, str | None]]:
+    """(Dagster instance overrides, orders table URL): SQLite files (the defaults) for "sqlite", or fresh
+    PostgreSQL databases for "postgresql"."""
+    if kind == "sqlite":
+        yield {}, None
+        return
+    with temporary_database("dagster") as dagster_db, temporary_database("orders") as orders_db:
+        yield instance_overrides(dagster_db), database_url(orders_db)

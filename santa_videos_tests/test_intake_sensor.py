@@ -2,6 +2,7 @@
 
 import dagster as dg
 
+from santa_videos.orders.status_rules import RunRef
 from santa_videos.resources.orders import OrdersResource
 from santa_videos.sensors.intake import intake_sensor
 from santa_videos_tests.conftest import make_order
@@ -66,6 +67,6 @@ def test_the_sensor_only_reads(instance, settings, table):
 def test_orders_already_picked_up_are_not_requested_again(instance, settings, table):
     waiting, started = make_order(), make_order()
     table.add([waiting, started])
-    table.mark_rendering(started.order_id, "run-1")
+    table.mark_rendering(started.order_id, RunRef("run-1", 1))
     result, _ = tick(instance, settings)
     assert [request.partition_key for request in result.run_requests] == [waiting.order_id]

@@ -1,7 +1,6 @@
 """An order goes in, the sensor requests its run, the run renders and delivers an MP4 that meets the spec."""
 
 import json
-from contextlib import contextmanager
 
 import dagster as dg
 import pytest
@@ -14,7 +13,7 @@ from santa_videos.sensors.intake import intake_sensor
 from santa_videos.sensors.run_status import order_failure_sensor
 from santa_videos_tests.conftest import AWKWARD_MENTION, AWKWARD_NAME, make_order
 from santa_videos_tests.media_checks import box_order, ffprobe, wav_seconds
-from santa_videos_tests.postgres import database_url, instance_overrides, temporary_database
+from santa_videos_tests.postgres import storage
 
 
 def run_through_sensor(instance, definitions, order_id):
@@ -29,16 +28,6 @@ def run_through_sensor(instance, definitions, order_id):
     return job.execute_in_process(
         instance=instance, partition_key=requests[0].partition_key, tags=requests[0].tags, raise_on_error=False
     )
-
-
-@contextmanager
-def storage(kind: str):
-    """(Dagster instance overrides, orders table URL): SQLite files by default, or fresh PostgreSQL databases."""
-    if kind == "sqlite":
-        yield {}, None
-        return
-    with temporary_database("dagster") as dagster_db, temporary_database("orders") as orders_db:
-        yield instance_overrides(dagster_db), database_url(orders_db)
 
 
 @pytest.fixture(scope="module", params=["sqlite", "postgresql"])

@@ -6,6 +6,7 @@ import dagster as dg
 import pytest
 
 from santa_videos.faults import write_plan
+from santa_videos.orders.status_rules import RunRef
 from santa_videos.sensors.reconcile import order_reconciler
 from santa_videos_tests.conftest import make_order
 
@@ -67,3 +68,15 @@ def test_orders_with_a_live_run_or_not_yet_taken_by_intake_are_left_alone(failin
     assert isinstance(result, dg.SkipReason) and "dead-lettered 0" in result.skip_message
     assert table.get(waiting.order_id).status == "queued"
     assert instance.get_run_by_id(live.run_id).status == dg.DagsterRunStatus.STARTED
+
+
+def test_an_order_queued_again_whose_rerun_is_gone_is_requested_not_failed(failing_run, instance, definitions, table):
+    """`dlq retry` queued the order again after its run failed, and the re-run it submitted was deleted: the late
+    failure must not fail the order again; the reconciler requests the run the operator asked for."""
+    order_id, run = failing_run
+    instance.add_run_tags(run.run_id, {"dagster/will_retry": "false"})
+    table.mark_failed(order_id, "step script: Failure", RunRef.of(instance.get_run_record_by_id(run.run_id)))
+    assert table.requeue(order_id)
+    (request,) = reconcile(instance, definitions).run_requests
+    assert (request.partition_key, request.run_key) == (order_id, f"{order_id}/reconcile/1")
+    assert table.get(order_id).status == "queued"

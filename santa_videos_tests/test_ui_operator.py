@@ -12,6 +12,7 @@ import pytest
 
 from santa_videos.definitions import build_definitions
 from santa_videos.orders import OrderTable
+from santa_videos.orders.status_rules import RunRef
 from santa_videos.resources.encoder import VideoEncoder
 from santa_videos.settings import load_settings
 from santa_videos_tests.browser import ServerProcess, chromium, free_port, screenshot
@@ -36,7 +37,8 @@ def prepare_orders(harness: DaemonHarness) -> dict:
     broken = build_definitions(settings, encoder=VideoEncoder(preset="no-such-preset")).resolve_job_def("video_job")
     result = broken.execute_in_process(instance=instance, partition_key=failed.order_id, raise_on_error=False)
     assert not result.success
-    table.mark_failed(failed.order_id, "step video: encoding the final video failed", run_id=result.run_id)
+    failed_run = RunRef.of(instance.get_run_record_by_id(result.run_id))
+    table.mark_failed(failed.order_id, "step video: encoding the final video failed", failed_run)
     table.dispose()
     return {"delivered": [o.order_id for o in delivered], "failed": failed.order_id, "failed_run": result.run_id}
 

@@ -3,13 +3,15 @@
 import dagster as dg
 
 from santa_videos import faults
+from santa_videos.orders.status_rules import RunRef
 from santa_videos.orders.table import OrderNotFound, OrderRecord
 from santa_videos.resources.orders import OrdersResource
 
 
 def begin_step(context: dg.AssetExecutionContext, orders: OrdersResource) -> OrderRecord:
     order_id = context.partition_key
-    if context.instance.get_run_by_id(context.run.run_id).status == dg.DagsterRunStatus.CANCELING:
+    record = context.instance.get_run_record_by_id(context.run.run_id)
+    if record.dagster_run.status == dg.DagsterRunStatus.CANCELING:
         # A terminated step is retried by its RetryPolicy like any interrupted step; its next attempt stops here.
         raise dg.Failure(f"run {context.run.run_id} is being terminated", allow_retries=False)
     table = orders.table()
@@ -19,7 +21,7 @@ def begin_step(context: dg.AssetExecutionContext, orders: OrdersResource) -> Ord
         raise dg.Failure(f"order {order_id} is not in the orders table", allow_retries=False) from None
     if not order.child_name:
         raise dg.Failure(f"order {order_id} has had its personal data erased and cannot be rendered", allow_retries=False)
-    table.mark_rendering(order_id, context.run.run_id)
+    table.mark_rendering(order_id, RunRef.of(record))
     faults.inject(f"step:{context.asset_key.to_user_string()}")
     return order
 

@@ -8,7 +8,9 @@ from pathlib import Path
 import sqlalchemy as sa
 
 from santa_videos import faults
+from santa_videos.orders import status_rules
 from santa_videos.orders.model import Order, Status
+from santa_videos.orders.status_rules import RunRef
 
 metadata = sa.MetaData()
 
@@ -27,7 +29,10 @@ orders = sa.Table(
     sa.Column("deadline", sa.DateTime(timezone=True), nullable=True),
     sa.Column("status", sa.String(16), nullable=False, index=True),
     sa.Column("attempts", sa.Integer, nullable=False, default=0),
+    # The run that last moved the status, and its place in Dagster's run storage (a newer run has a larger
+    # storage id): a late event of an older run can then be told from news (status_rules.py).
     sa.Column("run_id", sa.String(64), nullable=True),
+    sa.Column("run_storage_id", sa.BigInteger, nullable=True),
     sa.Column("last_error", sa.Text, nullable=True),
     sa.Column("video_path", sa.Text, nullable=True),
     sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
@@ -71,6 +76,7 @@ class OrderRecord:
     clip_request_id: str | None = None
     purged_at: datetime | None = None
     erased_at: datetime | None = None
+    run_storage_id: int | None = None
 
     @property
     def spoken_name(self) -> str:
@@ -172,32 +178,28 @@ class OrderTable:
         with self.engine.connect() as conn:
             return [(row.seq, row.order_id, row.status) for row in conn.execute(query)]
 
-    def mark_rendering(self, order_id: str, run_id: str) -> None:
-        """Record that a run works on the order; a second call from the same run counts no extra attempt."""
-        with self.engine.begin() as conn:
-            conn.execute(
-                orders.update()
-                .where(orders.c.order_id == order_id, orders.c.run_id.is_distinct_from(run_id))
-                .values(attempts=orders.c.attempts + 1, run_id=run_id)
-            )
-            conn.execute(
-                orders.update()
-                .where(orders.c.order_id == order_id)
-                .values(status=Status.RENDERING, last_error=None, updated_at=_now())
-            )
+    def mark_rendering(self, order_id: str, run: RunRef) -> bool:
+        """Record that `run` works on the order, unless the order has moved on (status_rules.py); a newer run
+        counts one more attempt. False when the order's status was left as it is."""
+        values = dict(
+            status=Status.RENDERING, last_error=None, run_id=run.run_id, run_storage_id=run.storage_id,
+            attempts=orders.c.attempts + sa.case((orders.c.run_id.is_distinct_from(run.run_id), 1), else_=0),
+        )
+        return self._transition(order_id, status_rules.to_rendering(orders, run), **values)
 
-    def mark_delivered(self, order_id: str, video_path: Path) -> None:
-        now = _now()
-        self._update(order_id, status=Status.DELIVERED, video_path=str(video_path), delivered_at=now, last_error=None)
+    def mark_delivered(self, order_id: str, video_path: Path) -> bool:
+        values = dict(status=Status.DELIVERED, video_path=str(video_path), delivered_at=_now(), last_error=None)
+        return self._transition(order_id, status_rules.to_delivered(orders), **values)
 
     def record_webhook(self, order_id: str, result: str) -> None:
         self._update(order_id, webhook_result=result, webhook_at=_now())
 
-    def mark_failed(self, order_id: str, reason: str, run_id: str | None = None) -> None:
+    def mark_failed(self, order_id: str, reason: str, run: RunRef | None = None) -> bool:
+        """The order failed: because of `run`, or (without one) by an operator's decision."""
         values = {"status": Status.FAILED, "last_error": reason}
-        if run_id:
-            values["run_id"] = run_id
-        self._update(order_id, **values)
+        if run is not None:
+            values.update(run_id=run.run_id, run_storage_id=run.storage_id)
+        return self._transition(order_id, status_rules.to_failed(orders, run), **values)
 
     def strategies_of(self, order_ids: list[str]) -> dict[str, str]:
         """order_id -> requested clip strategy (for the intake sensor's provider tags; no personal data)."""
@@ -209,9 +211,10 @@ class OrderTable:
         """Save (or, with None, forget) the lip-sync provider's request id of the order."""
         self._update(order_id, clip_request_id=request_id)
 
-    def requeue(self, order_id: str) -> None:
-        """Back to `queued` for a manual re-run of a dead letter; its reason stays until a run starts."""
-        self._update(order_id, status=Status.QUEUED)
+    def requeue(self, order_id: str) -> bool:
+        """Back to `queued` for a manual re-run of a dead letter; its reason stays until a run starts. A delivered
+        order stays delivered (re-running a failed resend of its notice changes nothing)."""
+        return self._transition(order_id, status_rules.to_requeued(orders), status=Status.QUEUED)
 
     def past_retention(self, mark: str, delivered_before: datetime, failed_before: datetime, limit: int) -> list[str]:
         """Ids of terminal orders not yet `mark`ed (purged_at / erased_at): delivered before the first time, failed
@@ -239,6 +242,18 @@ class OrderTable:
             # Old row versions live on in the write-ahead log until a checkpoint; secure_delete zeroed the page.
             with self.engine.connect() as conn:
                 conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+
+    def _transition(self, order_id: str, allowed: sa.ColumnElement, **values) -> bool:
+        """One UPDATE whose WHERE holds the rule, so a concurrent writer cannot slip between a check and the
+        write (SQLite and PostgreSQL alike). False when the rule kept the row as it was."""
+        with self.engine.begin() as conn:
+            result = conn.execute(
+                orders.update().where(orders.c.order_id == order_id, allowed).values(updated_at=_now(), **values)
+            )
+            exists = result.rowcount or conn.execute(sa.select(orders.c.seq).where(orders.c.order_id == order_id)).first()
+        if not exists:
+            raise OrderNotFound(f"no order with id {order_id}")
+        return result.rowcount == 1
 
     def _update(self, order_id: str, **values) -> None:
         with self.engine.begin() as conn:

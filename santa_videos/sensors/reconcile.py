@@ -6,6 +6,8 @@ import dagster as dg
 
 from santa_videos.jobs import video_job
 from santa_videos.order_runs import describe_failure, failed_step_and_reason, is_dead_letter, order_runs
+from santa_videos.orders.model import Status
+from santa_videos.orders.status_rules import RunRef
 from santa_videos.partitions import video_partitions
 from santa_videos.resources.orders import OrdersResource
 from santa_videos.sensors.run_requests import video_run_requests
@@ -22,11 +24,6 @@ def _intake_cursor(instance: dg.DagsterInstance) -> int:
         if state.name == INTAKE_SENSOR and state.instigator_data and state.instigator_data.cursor:
             return int(state.instigator_data.cursor)
     return 0
-
-
-def _ended_before(run: dg.DagsterRun, instance: dg.DagsterInstance, cutoff: datetime) -> bool:
-    record = instance.get_run_record_by_id(run.run_id)
-    return bool(record and record.end_time and record.end_time < cutoff.timestamp())
 
 
 @dg.sensor(
@@ -50,16 +47,20 @@ def order_reconciler(context: dg.SensorEvaluationContext, orders: OrdersResource
             continue
         if any(not run.is_finished for run in runs):
             continue
-        latest = runs[0] if runs else None
-        if latest is not None and is_dead_letter(latest):
-            reason = describe_failure(*failed_step_and_reason(context.instance, latest))
-            table.mark_failed(order_id, reason, latest.run_id)
-            dead_lettered.append(order_id)
-            continue
-        if latest is not None and not _ended_before(latest, context.instance, cutoff):
+        latest = context.instance.get_run_record_by_id(runs[0].run_id) if runs else None
+        if latest is not None and is_dead_letter(latest.dagster_run):
+            reason = describe_failure(*failed_step_and_reason(context.instance, latest.dagster_run))
+            if table.mark_failed(order_id, reason, RunRef.of(latest)):
+                dead_lettered.append(order_id)
+                continue
+            if table.get(order_id).status != Status.QUEUED:
+                continue
+            # An operator queued the order again after that run failed (`dlq retry`) and the re-run it asked for is
+            # gone: it is requested again below, as the operator wanted.
+        if latest is not None and not (latest.end_time and latest.end_time < cutoff.timestamp()):
             continue
         if len(runs) >= settings.max_job_attempts:
-            table.mark_failed(order_id, f"gave up after {len(runs)} runs without a delivery", latest.run_id)
+            table.mark_failed(order_id, f"gave up after {len(runs)} runs without a delivery", RunRef.of(latest))
             dead_lettered.append(order_id)
             continue
         to_request.append((seq, order_id, f"{order_id}/reconcile/{len(runs)}"))

@@ -1,16 +1,18 @@
 """The order's status follows its runs: `rendering` with the run id when a run starts, `failed` with the failing step
 and reason when its last attempt failed or was terminated. `delivered` is written by the delivery step itself.
 
-Each sensor fires once per run event, in any order and possibly late, so each acts only while the run it saw is
-still the order's latest; seen twice, the same event writes the same thing.
+Each sensor fires once per run event, in any order and possibly late: each acts only while the run it saw is still
+the order's latest, and the orders table refuses a write the order has moved past (orders/status_rules.py), however
+late it comes; seen twice, the same event writes the same thing.
 """
 
 from pathlib import Path
 
 import dagster as dg
 
+from santa_videos import faults
 from santa_videos.media.leftovers import remove_leftovers
-from santa_videos.orders.model import Status
+from santa_videos.orders.status_rules import RunRef
 from santa_videos.orders.table import OrderNotFound
 from santa_videos.order_runs import (
     describe_failure, failed_step_and_reason, is_latest_attempt, live_runs, order_of, will_retry,
@@ -28,7 +30,10 @@ def _tidy(context: dg.RunStatusSensorContext, media: MediaStore, order_id: str) 
 
 
 def _mark_dead_letter(context: dg.RunStatusSensorContext, orders: OrdersResource, media: MediaStore):
-    run = context.instance.get_run_by_id(context.dagster_run.run_id) or context.dagster_run
+    record = context.instance.get_run_record_by_id(context.dagster_run.run_id)
+    if record is None:
+        return dg.SkipReason(f"run {context.dagster_run.run_id} was deleted")
+    run = record.dagster_run
     order_id = order_of(run)
     if not order_id:
         return dg.SkipReason(f"run {run.run_id} renders no order")
@@ -36,15 +41,14 @@ def _mark_dead_letter(context: dg.RunStatusSensorContext, orders: OrdersResource
         return dg.SkipReason(f"run {run.run_id} will be retried: not a dead letter yet")
     if not is_latest_attempt(context.instance, run):
         return dg.SkipReason(f"run {run.run_id} is no longer the latest attempt of {order_id}")
-    table = orders.table()
+    reason = describe_failure(*failed_step_and_reason(context.instance, run))
+    faults.inject("status:failed")
     try:
-        if table.get(order_id).status == Status.DELIVERED:
-            return dg.SkipReason(f"order {order_id} was delivered")
-        table.mark_failed(order_id, describe_failure(*failed_step_and_reason(context.instance, run)), run.run_id)
+        marked = orders.table().mark_failed(order_id, reason, RunRef.of(record))
     except OrderNotFound:
         return dg.SkipReason(f"order {order_id} is no longer in the orders table")
     _tidy(context, media, order_id)
-    return None
+    return None if marked else dg.SkipReason(f"order {order_id} has moved past run {run.run_id}")
 
 
 @dg.run_status_sensor(
@@ -54,15 +58,16 @@ def _mark_dead_letter(context: dg.RunStatusSensorContext, orders: OrdersResource
     description="Marks an order `rendering`, with the run id, when a run for it starts.",
 )
 def order_rendering_sensor(context: dg.RunStatusSensorContext, orders: OrdersResource):
-    run = context.instance.get_run_by_id(context.dagster_run.run_id) or context.dagster_run
-    order_id = order_of(run)
-    if not order_id or run.is_finished:
-        return dg.SkipReason(f"run {run.run_id} renders no order or has already ended")
+    record = context.instance.get_run_record_by_id(context.dagster_run.run_id)
+    order_id = order_of(context.dagster_run)
+    if not order_id or record is None or record.dagster_run.is_finished:
+        return dg.SkipReason(f"run {context.dagster_run.run_id} renders no order or has already ended")
+    faults.inject("status:rendering")
     try:
-        orders.table().mark_rendering(order_id, run.run_id)
+        marked = orders.table().mark_rendering(order_id, RunRef.of(record))
     except OrderNotFound:
         return dg.SkipReason(f"order {order_id} is no longer in the orders table")
-    return None
+    return None if marked else dg.SkipReason(f"order {order_id} has moved past run {record.dagster_run.run_id}")
 
 
 @dg.run_failure_sensor(
