@@ -19,8 +19,11 @@ setup(
         "Pillow>=10,<13",
         # Starlette parses the intake's order form (multipart, with the photo) with it.
         "python-multipart>=0.0.9",
+        # Moderation of names and mentions (English and Spanish word packs, evasions folded); offline, no dependencies.
+        "safetype>=1.14,<2",
     ],
-    # playwright drives Debian's /usr/bin/chromium (the Makefile apt-installs it) in the browser tests.
-    extras_require={"dev": ["pytest>=8", "playwright>=1.45,<2"]},
+    # playwright drives Debian's /usr/bin/chromium (the Makefile apt-installs it) in the browser tests; Faker's
+    # per-country lists of real first and last names are the moderation tests' table of names that must pass.
+    extras_require={"dev": ["pytest>=8", "playwright>=1.45,<2", "Faker>=30"]},
     entry_points={"console_scripts": ["santa-videos=santa_videos.cli:main"]},
 )

@@ -139,6 +139,12 @@ def load_operations_settings() -> OperationsSettings:
     )
 
 
+def moderation_allowed_names() -> tuple[str, ...]:
+    """SANTA_MODERATION_ALLOWED_NAMES: real names the operator lets through moderation (comma-separated), the
+    remedy for a child's name refused because it is also a bad word somewhere."""
+    return tuple(name.strip() for name in os.environ.get("SANTA_MODERATION_ALLOWED_NAMES", "").split(",") if name.strip())
+
+
 INSTANCE_ENV_DEFAULTS = {"SANTA_MAX_CONCURRENT_RUNS": "2"}
 
 

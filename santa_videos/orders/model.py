@@ -5,8 +5,9 @@ from datetime import date, datetime, time, timezone
 from enum import StrEnum
 from typing import Annotated, Any
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError, field_validator
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError, ValidationInfo, field_validator
 
+from santa_videos.orders import moderation
 from santa_videos.orders.ids import is_order_id, new_order_id
 
 NAME_MAX_CHARS = 40
@@ -163,6 +164,19 @@ class Order(BaseModel):
         if moment < datetime.now(timezone.utc):
             raise ValueError("is in the past")
         return moment.astimezone(timezone.utc)
+
+    @field_validator("child_name", "phonetic_name", "mentions")
+    @classmethod
+    def _moderated(cls, value: str | list[str] | None, info: ValidationInfo) -> str | list[str] | None:
+        """Refuses what Santa must not say to a child, before anything is spoken or paid for; never quotes it."""
+        if isinstance(value, list):
+            found = [(number, moderation.refusal(text, "mention")) for number, text in enumerate(value, start=1)]
+            problems = [f"mention {number} contains {what}" for number, what in found if what]
+            if problems:
+                raise ValueError(f"{'; '.join(problems)}, which Santa will not say")
+        elif value is not None and (what := moderation.refusal(value, "name")):
+            raise ValueError(f"contains {what}, which Santa will not say")
+        return value
 
     @property
     def spoken_name(self) -> str:
