@@ -7,6 +7,7 @@ from pathlib import Path
 
 from santa_videos.orders.intake import BatchInvalid, read_csv_orders, read_json_orders
 from santa_videos.orders.model import LANGUAGES, MAX_MENTIONS, Order, OrderInvalid, Strategy, parse_order
+from santa_videos.orders.queueing import OrderConflict, describe
 from santa_videos.orders.table import OrderNotFound, OrderTable
 from santa_videos.settings import load_settings
 
@@ -24,8 +25,14 @@ def _fail_input(errors: list[str]) -> int:
     return EXIT_BAD_INPUT
 
 
-def _queue(orders: list[Order]) -> int:
-    for order_id, created in _table().add(orders):
+def _queue(orders: list[Order], label: str = "item", first_number: int = 1) -> int:
+    """Queue the orders, all or none; an order id sent before with other fields is refused (exit 2)."""
+    try:
+        results = _table().add(orders)
+    except OrderConflict as exc:
+        where = (lambda position: "") if len(orders) == 1 else (lambda position: f"{label} {first_number + position}: ")
+        return _fail_input([where(position) + describe(order_id, fields) for position, order_id, fields in exc.conflicts])
+    for order_id, created in results:
         print(order_id)
         if not created:
             print(f"{order_id} was already queued; nothing changed", file=sys.stderr)
@@ -64,8 +71,9 @@ def cmd_import(args: argparse.Namespace) -> int:
         orders = read_csv_orders(Path(args.csv_file))
     except BatchInvalid as exc:
         return _fail_input(exc.errors)
-    code = _queue(orders)
-    print(f"queued {len(orders)} orders from {args.csv_file}", file=sys.stderr)
+    code = _queue(orders, "row", first_number=2)
+    if code == 0:
+        print(f"queued {len(orders)} orders from {args.csv_file}", file=sys.stderr)
     return code
 
 
@@ -119,7 +127,8 @@ def register(commands) -> None:
     )
     submit.add_argument("--strategy", help=f"how Santa is shown: {', '.join(s.value for s in Strategy)} (default template)")
     submit.add_argument("--deadline", help="when the video is due: 2026-12-20 or 2026-12-20T18:00:00Z")
-    submit.add_argument("--order-id", help="reuse an existing order id (ord_...): submitting it again changes nothing")
+    submit.add_argument("--order-id", help="the order's id (ord_...), to make a retry safe: the same order sent again "
+                        "changes nothing; the same id with other fields is refused (exit 2)")
     submit.add_argument("--json", dest="json_file", metavar="FILE",
                         help="read the order (an object) or orders (a list) from a JSON file with the same field names")
     submit.set_defaults(handler=cmd_submit)

@@ -4,6 +4,7 @@ JSON in, JSON out for shops posting server to server; the HTML form at `/` posts
 form and gets HTML back. Orders it accepts are queued exactly like `santa-videos submit` queues them.
 """
 
+import hashlib
 import hmac
 import json
 
@@ -21,6 +22,7 @@ from santa_videos.intake_http.orders import IntakeStore, public_status
 from santa_videos.intake_http.photos import PhotoInvalid, reencode_photo
 from santa_videos.orders.ids import is_order_id
 from santa_videos.orders.model import OrderInvalid, parse_order
+from santa_videos.orders.queueing import OrderConflict
 from santa_videos.settings import Settings
 
 SECRET_HEADER = "X-Santa-Intake-Secret"
@@ -34,6 +36,12 @@ def _errors(status_code: int, errors: list[str], headers: dict | None = None) ->
 
 def _wants_html(request: Request) -> bool:
     return "text/html" in request.headers.get("accept", "")
+
+
+def _wants_json(request: Request) -> bool:
+    """A shop's server posting a form (to send a photo) asks for JSON; a browser asks for HTML."""
+    accept = request.headers.get("accept", "")
+    return "application/json" in accept and "text/html" not in accept
 
 
 async def _read_form(request: Request) -> tuple[dict, dict, bytes | None]:
@@ -97,26 +105,34 @@ def create_app(settings: Settings, shared_secret: str | None = None) -> Starlett
         else:
             return _errors(415, ["send the order as application/json or as a form (multipart/form-data)"])
 
-        errors, order = [], None
+        errors, order, photo_sha256 = [], None, None
         try:
             order = parse_order(fields)
         except OrderInvalid as exc:
             errors.extend(exc.errors)
         if photo is not None:
+            photo_sha256 = hashlib.sha256(photo).hexdigest()
             try:
                 photo = await run_in_threadpool(
                     reencode_photo, photo, settings.intake_photo_max_bytes, settings.intake_photo_max_pixels
                 )
             except PhotoInvalid as exc:
                 errors.append(str(exc))
+        html = as_form and not _wants_json(request)
         if errors:
-            if as_form:
+            if html:
                 return HTMLResponse(pages.order_form(shown, errors, settings.intake_photo_max_bytes), status_code=422)
             return _errors(422, errors)
 
-        created = await run_in_threadpool(store.queue, order, photo)
+        try:
+            created = await run_in_threadpool(store.queue, order, photo, photo_sha256)
+        except OrderConflict as exc:
+            (_position, _order_id, differing), = exc.conflicts
+            if html:
+                return HTMLResponse(pages.order_form(shown, [str(exc)], settings.intake_photo_max_bytes), status_code=409)
+            return JSONResponse({"errors": [str(exc)], "conflicting_fields": differing}, status_code=409)
         status_url = str(request.url_for("order_status", order_id=order.order_id))
-        if as_form:
+        if html:
             return RedirectResponse(status_url, status_code=303)
         return JSONResponse(
             {"order_id": order.order_id, "status": "received", "created": created, "status_url": status_url},

@@ -21,15 +21,16 @@ class IntakeStore:
         self.table = OrderTable(settings.orders_db_url)
         self.media = MediaStore(root=str(settings.media_dir), deliveries=str(settings.deliveries_dir))
 
-    def queue(self, order: Order, photo: bytes | None) -> bool:
-        """Queue the order; False when its id was already queued, which changes nothing (not even the photo).
-        The photo is in place before the order is, so no run can start without it."""
-        if photo is not None:
-            if self.find(order.order_id) is not None:
-                return False
+    def queue(self, order: Order, photo: bytes | None, photo_sha256: str | None) -> bool:
+        """Queue the order; False when the same order was already sent, which changes nothing. The same order id
+        with other fields (or another photo) raises OrderConflict. An order with a photo waits as `received` until
+        the photo is in place, so no run starts without it; a repeat of the order finishes that if a first attempt
+        was cut short (the photo is the same: its digest matched)."""
+        [(_order_id, created)] = self.table.add([order], photo_sha256=photo_sha256 if photo is not None else None)
+        if photo is not None and self.table.get(order.order_id).status == Status.RECEIVED:
             with atomic_path(self.media.file(order.order_id, PHOTO_FILE)) as temp:
                 temp.write_bytes(photo)
-        [(_order_id, created)] = self.table.add([order], with_photo=photo is not None)
+            self.table.accept_photo_order(order.order_id)
         return created
 
     def find(self, order_id: str) -> OrderRecord | None:

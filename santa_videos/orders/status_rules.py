@@ -8,7 +8,8 @@ in between), so every status write is a guarded transition, an UPDATE whose WHER
     to failed     for a run: from rendering or failed for that run or a newer one, from queued for a newer run only;
                   without a run (an operator's decision, e.g. erasure): from any unfinished status
     to delivered  from queued, rendering, failed or delivered: a run that published the video is the truth
-    to queued     (an operator's `dlq retry`) from rendering, failed or queued
+    to queued     (an operator's `dlq retry`) from rendering, failed or queued; (the intake, once an order's photo
+                  is stored) from received
 
 Delivered is never left, and received (not yet accepted) and rejected orders never take a run's status. "Newer"
 compares Dagster's run storage ids, which grow with every run the instance creates; an order that records no
@@ -67,3 +68,7 @@ def to_delivered(orders: sa.Table) -> sa.ColumnElement:
 
 def to_requeued(orders: sa.Table) -> sa.ColumnElement:
     return orders.c.status.in_([Status.QUEUED, Status.RENDERING, Status.FAILED])
+
+
+def to_accepted(orders: sa.Table) -> sa.ColumnElement:
+    return orders.c.status == Status.RECEIVED

@@ -1,6 +1,7 @@
 """The orders table: the system of record for every order (SQLite file by default, PostgreSQL by URL)."""
 
 import json
+import threading
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
@@ -8,7 +9,8 @@ from pathlib import Path
 import sqlalchemy as sa
 
 from santa_videos import faults
-from santa_videos.orders import status_rules
+from santa_videos.orders import queueing, status_rules
+from santa_videos.orders.database import add_missing_columns, create_tables, make_engine
 from santa_videos.orders.model import Order, Status
 from santa_videos.orders.status_rules import RunRef
 
@@ -39,6 +41,8 @@ orders = sa.Table(
     sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
     sa.Column("delivered_at", sa.DateTime(timezone=True), nullable=True),
     sa.Column("has_photo", sa.Boolean, nullable=True),
+    # SHA-256 of the photo as the customer sent it: a repeat of the order must bring the same photo (queueing.py).
+    sa.Column("photo_sha256", sa.String(64), nullable=True),
     # What the shop's delivery webhook answered, e.g. "sent: HTTP 200 after 1 attempt".
     sa.Column("webhook_result", sa.Text, nullable=True),
     sa.Column("webhook_at", sa.DateTime(timezone=True), nullable=True),
@@ -71,6 +75,7 @@ class OrderRecord:
     updated_at: datetime
     delivered_at: datetime | None
     has_photo: bool | None = None
+    photo_sha256: str | None = None
     webhook_result: str | None = None
     webhook_at: datetime | None = None
     clip_request_id: str | None = None
@@ -107,45 +112,39 @@ class OrderTable:
     def __init__(self, url: str):
         self.url = url
         self._engine: sa.Engine | None = None
+        self._engine_lock = threading.Lock()
 
     @property
     def engine(self) -> sa.Engine:
-        if self._engine is None:
-            self._engine = _make_engine(self.url)
-            metadata.create_all(self._engine)
-            _add_missing_columns(self._engine)
+        with self._engine_lock:
+            if self._engine is None:
+                engine = make_engine(self.url)
+                create_tables(engine, metadata)
+                add_missing_columns(engine, orders)
+                self._engine = engine
         return self._engine
 
-    def add(self, orders_to_add: list[Order], with_photo: bool = False) -> list[tuple[str, bool]]:
-        """Queue orders in one transaction; an order id already present is kept as it is (re-delivery is harmless).
-        `with_photo` records that the orders' photos are already in the media store."""
-        results = []
+    def add(self, orders_to_add: list[Order], photo_sha256: str | None = None) -> list[tuple[str, bool]]:
+        """Queue orders in one transaction, all or none: (order id, whether this call added it) for each. An id
+        already there with the same fields is a harmless repeat; with other fields, OrderConflict names them and
+        nothing is added (queueing.py). `photo_sha256`: the digest of the photo sent with a single order, which is
+        then `received` until accept_photo_order."""
+        results, conflicts = [], []
         with self.engine.begin() as conn:
-            for order in orders_to_add:
-                exists = conn.execute(sa.select(orders.c.seq).where(orders.c.order_id == order.order_id)).first()
-                if exists:
-                    results.append((order.order_id, False))
-                    continue
-                now = _now()
-                conn.execute(
-                    orders.insert().values(
-                        order_id=order.order_id,
-                        child_name=order.child_name,
-                        age=order.age,
-                        language=order.language,
-                        phonetic_name=order.phonetic_name,
-                        mentions=json.dumps(order.mentions, ensure_ascii=False),
-                        strategy=str(order.strategy),
-                        deadline=order.deadline,
-                        status=Status.QUEUED,
-                        attempts=0,
-                        has_photo=with_photo,
-                        created_at=now,
-                        updated_at=now,
-                    )
-                )
-                results.append((order.order_id, True))
+            for position, order in enumerate(orders_to_add):
+                created = queueing.insert_once(conn, orders, order, photo_sha256)
+                if not created:
+                    stored = conn.execute(sa.select(orders).where(orders.c.order_id == order.order_id)).mappings().one()
+                    if fields := queueing.differing_fields(order, photo_sha256, stored):
+                        conflicts.append((position, order.order_id, fields))
+                results.append((order.order_id, created))
+            if conflicts:
+                raise queueing.OrderConflict(conflicts)  # leaving the block rolls every insert back
         return results
+
+    def accept_photo_order(self, order_id: str) -> bool:
+        """The order's photo is stored: `received` becomes `queued` (False when it already was)."""
+        return self._transition(order_id, status_rules.to_accepted(orders), status=Status.QUEUED)
 
     def get(self, order_id: str) -> OrderRecord:
         with self.engine.connect() as conn:
@@ -267,41 +266,3 @@ class OrderTable:
         if self._engine is not None:
             self._engine.dispose()
             self._engine = None
-
-
-def _add_missing_columns(engine: sa.Engine) -> None:
-    """create_all makes missing tables only: an orders table from an older release gets its new (nullable)
-    columns here, so upgrading needs no manual migration."""
-    present = {column["name"] for column in sa.inspect(engine).get_columns("orders")}
-    for column in orders.columns:
-        if column.name in present or not column.nullable:
-            continue
-        kind = column.type.compile(dialect=engine.dialect)
-        try:
-            with engine.begin() as conn:
-                conn.execute(sa.text(f'ALTER TABLE orders ADD COLUMN "{column.name}" {kind}'))
-        except sa.exc.DBAPIError:
-            # Several processes may upgrade at once: only a column that is still missing is an error.
-            if column.name not in {c["name"] for c in sa.inspect(engine).get_columns("orders")}:
-                raise
-
-
-def _make_engine(url: str) -> sa.Engine:
-    if not url.startswith("sqlite"):
-        return sa.create_engine(url, pool_pre_ping=True)
-    database = sa.engine.make_url(url).database
-    if database and database != ":memory:":
-        Path(database).parent.mkdir(parents=True, exist_ok=True)
-    engine = sa.create_engine(url, connect_args={"timeout": 30})
-
-    @sa.event.listens_for(engine, "connect")
-    def _sqlite_pragmas(dbapi_connection, _record):
-        # WAL lets the sensor read while a run worker writes; busy_timeout waits instead of failing.
-        cursor = dbapi_connection.cursor()
-        cursor.execute("PRAGMA journal_mode=WAL")
-        cursor.execute("PRAGMA busy_timeout=30000")
-        # Erased personal data is overwritten with zeros, not left in free pages of the file.
-        cursor.execute("PRAGMA secure_delete=ON")
-        cursor.close()
-
-    return engine

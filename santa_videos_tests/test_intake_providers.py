@@ -1,9 +1,11 @@
-"""Nothing refused ever reaches a paid provider: refused orders sent every way a shop can send them (the HTTP intake
-as JSON and as a form, `santa-videos submit`, `santa-videos import`) beside one good order, through a real
-`serve-intake` process and a real dagster-daemon with ElevenLabs and Higgsfield as fakes on loopback. The fakes
-count exactly the good order's requests, and no refused word is in any request, table row or log."""
+"""Nothing refused ever reaches a paid provider, and nothing sent twice is paid twice: refused orders sent every way
+a shop can send them (the HTTP intake as JSON and as a form, `santa-videos submit`, `santa-videos import`) beside
+one good order posted four times at once, through a real `serve-intake` process and a real dagster-daemon with
+ElevenLabs and Higgsfield as fakes on loopback. The fakes count exactly one order's requests, and no refused word is
+in any request, table row or log."""
 
 import csv
+from concurrent.futures import ThreadPoolExecutor
 
 import httpx
 import pytest
@@ -18,10 +20,11 @@ from santa_videos_tests.fakes import FakeElevenLabs, FakeHiggsfield
 from santa_videos_tests.fakes.pipeline import provider_env
 
 REFUSED_WORDS = ("sh1t", "m*erda", "puta", "idiota")
+GOOD_ID = "ord_01m8q5v3c8k9t2x7w4n6p0r1v2"
 
 
 @pytest.mark.slow
-def test_refused_orders_never_reach_a_provider(tmp_path, monkeypatch):
+def test_refused_or_repeated_orders_cost_no_provider_request(tmp_path, monkeypatch):
     monkeypatch.setenv("SANTA_MAX_CONCURRENT_RUNS", "1")
     with FakeElevenLabs() as voice, FakeHiggsfield() as clips:
         harness = DaemonHarness(tmp_path, **provider_env(voice, clips), SANTA_MAX_CONCURRENT_RUNS="1")
@@ -47,12 +50,13 @@ def test_refused_orders_never_reach_a_provider(tmp_path, monkeypatch):
                 })
                 refused_cli = harness.cli("submit", "--name", "Puta", "--age", "0", "--language", "es")
                 refused_import = harness.cli("import", str(orders_csv))
-                good = httpx.post(f"{intake.url}/orders", json={
-                    "child_name": "Emma", "age": 0, "language": "en", "strategy": "lipsync",
-                })
-                assert (refused_json.status_code, refused_form.status_code, good.status_code) == (422, 422, 201)
+                good = {"order_id": GOOD_ID, "child_name": "Emma", "age": 0, "language": "en", "strategy": "lipsync"}
+                with ThreadPoolExecutor(4) as pool:
+                    answers = list(pool.map(lambda _: httpx.post(f"{intake.url}/orders", json=good, timeout=60), range(4)))
+                assert (refused_json.status_code, refused_form.status_code) == (422, 422)
+                assert sorted(answer.status_code for answer in answers) == [200, 200, 200, 201]
                 assert (refused_cli.returncode, refused_import.returncode) == (2, 2)
-                order_id = good.json()["order_id"]
+                order_id = GOOD_ID
 
                 harness.start()
                 harness.wait_for(lambda: harness.statuses([order_id]) == ["delivered"], 300, "the good order delivered")
