@@ -6,7 +6,9 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 
-from bench.instance import BenchInstance
+import dagster as dg
+
+from bench.instance import bench_instance
 from bench.procs import TreeSampler
 from bench.workload import prepare_scene
 from santa_videos.orders.model import Order, Status
@@ -36,12 +38,12 @@ class FullResult:
 
 
 def full_path(orders: list[Order], root: Path, parallelism: int, timeout: float) -> FullResult:
-    bench = BenchInstance(root, parallelism)
+    bench = bench_instance(root, parallelism)
     table = OrderTable(bench.orders_db_url)
     try:
         prepare_scene(bench.data_dir / "media" / "scene", load_settings())  # a warm instance, like the floor
         table.engine  # creates the table before the daemon reads it
-        with TreeSampler(bench.start_daemon()) as sampler:
+        with TreeSampler(bench.start()) as sampler:
             bench.wait_for(lambda: bench.sensor_ticks("intake_sensor"), 180, "the first intake tick")
             sampler.sample()
             baseline = {pid: r.cpu_seconds for pid, r in sampler.readings.items()}
@@ -51,16 +53,17 @@ def full_path(orders: list[Order], root: Path, parallelism: int, timeout: float)
             sampler.sample()
             at_delivery = {pid: r.cpu_seconds for pid, r in sampler.readings.items()}
             # The last delivery comes just before its run ends: let the runs finish before the daemon stops.
-            bench.wait_for(lambda: all(run.is_finished for run in bench.instance.get_runs()), 120, "the last run to end")
+            bench.wait_for_runs_to_end(120)
         result = FullResult(
             wall_seconds=(max(r.delivered_at or r.updated_at for r in records) - submitted).total_seconds(),
             failed=sum(r.status != Status.DELIVERED for r in records),
         )
-        _add_run_timings(result, bench, submitted.timestamp())
+        with bench.instance() as instance:
+            _add_run_timings(result, instance, submitted.timestamp())
         _add_process_figures(result, sampler, baseline, at_delivery)
         return result
     finally:
-        bench.close()
+        bench.stop()
         table.dispose()
 
 
@@ -69,8 +72,7 @@ def _all_finished(table: OrderTable, orders: list[Order]):
     return records if all(r.status in FINISHED for r in records) else None
 
 
-def _add_run_timings(result: FullResult, bench: BenchInstance, submitted: float) -> None:
-    instance = bench.instance
+def _add_run_timings(result: FullResult, instance: dg.DagsterInstance, submitted: float) -> None:
     for record in instance.get_run_records():
         stats = instance.get_run_stats(record.dagster_run.run_id)
         steps = instance.get_run_step_stats(record.dagster_run.run_id)

@@ -7,9 +7,10 @@ from pathlib import Path
 
 import dagster as dg
 
-from bench.instance import BenchInstance
+from bench.instance import bench_instance
 from bench.webui import partitions_page_seconds
 from bench.workload import bench_orders
+from santa_videos.daemon_harness import DaemonHarness
 from santa_videos.orders.table import OrderTable
 from santa_videos.partitions import video_partitions
 from santa_videos.resources.orders import OrdersResource
@@ -35,7 +36,8 @@ class IntakeResult:
 
 def intake_at_scale(root: Path, backlog: int, tick_budget_seconds: float, page_queries: int) -> IntakeResult:
     result = IntakeResult(backlog=backlog)
-    evaluated = BenchInstance(root / "evaluated", parallelism=0)
+    evaluated = bench_instance(root / "evaluated", parallelism=0)
+    instance = evaluated.instance()
     table = OrderTable(evaluated.orders_db_url)
     try:
         started = time.monotonic()
@@ -43,21 +45,21 @@ def intake_at_scale(root: Path, backlog: int, tick_budget_seconds: float, page_q
         for first in range(0, backlog, SUBMIT_CHUNK):
             table.add(orders[first : first + SUBMIT_CHUNK])
         result.submit_seconds = time.monotonic() - started
-        _evaluate_every_batch(evaluated, result)
-        result.partitions = len(evaluated.instance.get_dynamic_partitions(video_partitions.name))
+        _evaluate_every_batch(instance, evaluated.orders_db_url, result)
+        result.partitions = len(instance.get_dynamic_partitions(video_partitions.name))
         result.page_query_seconds = partitions_page_seconds(evaluated, page_queries)
         if tick_budget_seconds > 0:
             _daemon_ticks(root / "daemon", evaluated.data_dir, tick_budget_seconds, result)
         return result
     finally:
-        evaluated.close()
+        instance.dispose()
+        evaluated.stop()
         table.dispose()
 
 
-def _evaluate_every_batch(bench: BenchInstance, result: IntakeResult) -> None:
+def _evaluate_every_batch(instance: dg.DagsterInstance, orders_db_url: str, result: IntakeResult) -> None:
     """The sensor function as the code server runs it, tick after tick, then the partitions the daemon adds."""
-    instance = bench.instance
-    resources = {"orders": OrdersResource(db_url=bench.orders_db_url)}
+    resources = {"orders": OrdersResource(db_url=orders_db_url)}
     cursor = None
     while True:
         context = dg.build_sensor_context(instance=instance, cursor=cursor, resources=resources)
@@ -79,9 +81,9 @@ def _daemon_ticks(root: Path, data_dir: Path, budget_seconds: float, result: Int
 
     A tick that creates its runs slowly may outlast the budget; then its pace so far is what we report.
     """
-    bench = BenchInstance(root, parallelism=0, data_dir=data_dir)
+    bench = bench_instance(root, parallelism=0, data_dir=data_dir)
     try:
-        bench.start_daemon()
+        bench.start()
         bench.wait_for(lambda: bench.sensor_ticks("intake_sensor"), 180, "the first intake tick")
         deadline = time.monotonic() + budget_seconds
         while time.monotonic() < deadline and not _finished_ticks(bench):
@@ -92,13 +94,13 @@ def _daemon_ticks(root: Path, data_dir: Path, budget_seconds: float, result: Int
             result.runs_per_daemon_tick.append(len(tick.run_ids))
         if not finished:
             first = min(bench.sensor_ticks("intake_sensor"), key=lambda t: t.timestamp)
-            created = bench.instance.get_runs_count()
-            result.unfinished_tick_runs = created
+            with bench.instance() as instance:
+                result.unfinished_tick_runs = instance.get_runs_count()
             result.unfinished_tick_seconds = time.time() - first.timestamp
     finally:
-        bench.close()
+        bench.stop()
 
 
-def _finished_ticks(bench: BenchInstance) -> list:
+def _finished_ticks(bench: DaemonHarness) -> list:
     return sorted((t for t in bench.sensor_ticks("intake_sensor") if t.end_timestamp and t.run_ids),
                   key=lambda t: t.timestamp)

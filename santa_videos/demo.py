@@ -13,6 +13,7 @@ from santa_videos.demo_providers import FakeProviders
 from santa_videos.logs import daemon_log_args
 from santa_videos.orders.model import Order, Status, parse_order
 from santa_videos.orders.table import OrderTable
+from santa_videos.processes import stop_process
 from santa_videos.settings import apply_instance_env_defaults, load_settings
 
 SAMPLE_ORDERS = [
@@ -38,15 +39,6 @@ def _start_daemon(workspace: Path, log_path: Path) -> subprocess.Popen:
         return subprocess.Popen(
             [str(daemon), "run", "-w", str(workspace), *daemon_log_args()], stdout=log, stderr=subprocess.STDOUT
         )
-
-
-def _stop(process: subprocess.Popen) -> None:
-    process.terminate()
-    try:
-        process.wait(timeout=60)
-    except subprocess.TimeoutExpired:
-        process.kill()
-        process.wait()
 
 
 def wait_for_orders(table: OrderTable, order_ids: list[str], timeout_seconds: float) -> dict:
@@ -86,7 +78,7 @@ def run_demo(workspace: Path, timeout_seconds: float, providers: str = "local") 
         records = wait_for_orders(table, [o.order_id for o in orders], timeout_seconds)
     finally:
         if daemon is not None:
-            _stop(daemon)
+            stop_process(daemon)
         if fakes is not None:
             print(f"fake providers counted: {fakes.stop()}", flush=True)
     failures = 0

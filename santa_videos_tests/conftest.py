@@ -1,14 +1,13 @@
 import os
-from pathlib import Path
 
 import dagster as dg
 import pytest
 
+from santa_videos.daemon_harness import PROJECT_ROOT, clean_env  # noqa: F401 (PROJECT_ROOT: tests import it from here)
 from santa_videos.definitions import build_definitions
 from santa_videos.orders import OrderTable, parse_order
 from santa_videos.settings import Settings, load_settings
 
-PROJECT_ROOT = Path(__file__).resolve().parents[1]
 AWKWARD_NAME = "Zoë O'Brien-Núñez"
 AWKWARD_MENTION = '100% "nice": shares {toys}, %{localtime} \\ [always]'
 # The suite renders about a hundred videos. x264 `superfast` still gives High@4.0 (the delivery spec) at two thirds
@@ -56,7 +55,5 @@ def make_order(**overrides):
 
 
 def subprocess_env(**extra) -> dict:
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("SANTA_", "DAGSTER_"))}
-    env["SANTA_X264_PRESET"] = os.environ.get("SANTA_X264_PRESET", TEST_X264_PRESET)
-    env.update(extra)
-    return env
+    """The environment of a command under test: none of this process's SANTA_ or DAGSTER_ settings but the preset."""
+    return clean_env(("SANTA_X264_PRESET",), **extra)

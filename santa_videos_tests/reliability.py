@@ -9,9 +9,9 @@ from pathlib import Path
 import dagster as dg
 import pytest
 
+from santa_videos.daemon_harness import DaemonHarness, video_runs
 from santa_videos.orders import OrderTable
 from santa_videos.orders.model import Status
-from santa_videos_tests.daemon import DaemonHarness, video_runs
 from santa_videos_tests.media_checks import ffprobe
 from santa_videos_tests.postgres import POSTGRES_INSTANCE_YAML, database_url, instance_env, temporary_database
 

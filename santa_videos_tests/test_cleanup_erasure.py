@@ -10,9 +10,9 @@ from dagster._core.utils import make_new_run_id
 
 from santa_videos.cli import main
 from santa_videos.cli.forget import ERASED_NOTE
+from santa_videos.daemon_harness import BIN
 from santa_videos.definitions import build_definitions
 from santa_videos_tests.conftest import PROJECT_ROOT, make_order, subprocess_env
-from santa_videos_tests.daemon import BIN
 
 CANARIES = ["Quintessa", "Vandermolen", "Kwintessa", "zorbleflax"]
 

@@ -8,7 +8,7 @@ import time
 
 import pytest
 
-from santa_videos_tests.daemon import DaemonHarness, video_runs
+from santa_videos.daemon_harness import DaemonHarness, video_runs
 from santa_videos_tests.media_checks import ffprobe
 
 

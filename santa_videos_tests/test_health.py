@@ -12,9 +12,9 @@ import pytest
 from dagster._daemon.types import DaemonHeartbeat
 
 from santa_videos.cli import main
+from santa_videos.daemon_harness import BIN
 from santa_videos.orders.table import orders as orders_table
 from santa_videos_tests.conftest import PROJECT_ROOT, make_order
-from santa_videos_tests.daemon import BIN
 from santa_videos_tests.fakes.elevenlabs import FakeElevenLabs
 from santa_videos_tests.fakes.higgsfield import FakeHiggsfield
 from santa_videos_tests.postgres import POSTGRES_INSTANCE_YAML, instance_env, temporary_database

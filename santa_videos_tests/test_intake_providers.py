@@ -11,11 +11,10 @@ import httpx
 import pytest
 import sqlalchemy as sa
 
+from santa_videos.daemon_harness import BIN, PROJECT_ROOT, DaemonHarness, video_runs
 from santa_videos.orders import OrderTable
 from santa_videos.orders.table import orders
-
-from santa_videos_tests.browser import ServerProcess, free_port
-from santa_videos_tests.daemon import BIN, DaemonHarness, video_runs
+from santa_videos.processes import ServerProcess, free_port
 from santa_videos_tests.fakes import FakeElevenLabs, FakeHiggsfield
 from santa_videos_tests.fakes.pipeline import provider_env
 
@@ -31,7 +30,7 @@ def test_refused_or_repeated_orders_cost_no_provider_request(tmp_path, monkeypat
         monkeypatch.setenv("DAGSTER_HOME", str(harness.home))
         port = free_port()
         intake = ServerProcess([str(BIN / "santa-videos"), "serve-intake", "--port", str(port)],
-                               harness.env, tmp_path / "intake.log", port)
+                               harness.env, tmp_path / "intake.log", port, cwd=PROJECT_ROOT)
         orders_csv = tmp_path / "orders.csv"
         with orders_csv.open("w", newline="", encoding="utf-8") as handle:
             csv.writer(handle).writerows([

@@ -11,10 +11,11 @@ import pytest
 from PIL import Image
 from playwright.sync_api import Error as PlaywrightError
 
+from santa_videos.daemon_harness import BIN, PROJECT_ROOT, DaemonHarness, video_runs
 from santa_videos.orders import OrderTable
+from santa_videos.processes import ServerProcess, free_port
 from santa_videos.webhook import SIGNATURE_HEADER, TIMESTAMP_HEADER, verify
-from santa_videos_tests.browser import ServerProcess, chromium, free_port, screenshot
-from santa_videos_tests.daemon import BIN, DaemonHarness, video_runs
+from santa_videos_tests.browser import chromium, screenshot
 from santa_videos_tests.fake_shop import FakeShop
 from santa_videos_tests.media_checks import ffprobe
 
@@ -45,7 +46,7 @@ def test_an_order_from_the_landing_page_comes_out_as_a_playable_video(tmp_path, 
         monkeypatch.setenv("SANTA_MAX_CONCURRENT_RUNS", "2")
         harness.start()
         intake = ServerProcess([str(BIN / "santa-videos"), "serve-intake", "--port", str(intake_port)],
-                               harness.env, tmp_path / "intake.log", intake_port)
+                               harness.env, tmp_path / "intake.log", intake_port, cwd=PROJECT_ROOT)
         try:
             with intake, chromium() as browser:
                 page = browser.new_page()

@@ -2,13 +2,13 @@
 on the order and shown in the `shop_notified` check; its URL and secret never reach the event log."""
 
 import json
-import socket
 
 import dagster as dg
 import pytest
 
 from santa_videos.assets.delivery import delivery
 from santa_videos.definitions import build_resources
+from santa_videos.processes import free_port
 from santa_videos.webhook import SIGNATURE_HEADER, TIMESTAMP_HEADER, DeliveryWebhook, verify
 from santa_videos_tests.conftest import make_order
 from santa_videos_tests.fake_shop import FakeShop
@@ -78,9 +78,7 @@ def test_a_refused_notice_is_not_retried_and_warns_without_undoing_the_delivery(
 
 
 def test_an_unreachable_shop_is_tried_max_attempts_times_and_recorded(instance, settings, table):
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        closed_port = probe.getsockname()[1]
+    closed_port = free_port()
     webhook = webhook_for(f"http://127.0.0.1:{closed_port}/hook?token=shop-token-123", max_attempts=3)
     order, result = deliver(instance, settings, table, webhook)
     assert result.success

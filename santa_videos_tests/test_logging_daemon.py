@@ -6,9 +6,9 @@ import subprocess
 
 import pytest
 
+from santa_videos.daemon_harness import BIN, DaemonHarness
 from santa_videos.logs import daemon_log_args
 from santa_videos_tests.conftest import PROJECT_ROOT
-from santa_videos_tests.daemon import BIN, DaemonHarness
 
 
 @pytest.mark.slow

@@ -9,11 +9,11 @@ import pytest
 from dagster._core.events import DagsterEvent, StepSuccessData
 from dagster._core.utils import make_new_run_id
 
+from santa_videos.daemon_harness import BIN
 from santa_videos.definitions import build_definitions
 from santa_videos.metrics import collect_metrics, percentile
 from santa_videos.orders.table import orders as orders_table
 from santa_videos_tests.conftest import PROJECT_ROOT, make_order, subprocess_env
-from santa_videos_tests.daemon import BIN
 
 NOW = datetime.now(timezone.utc).replace(microsecond=0)
 PRICES = ({"elevenlabs": 0.30}, {"higgsfield": 0.50})

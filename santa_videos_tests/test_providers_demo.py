@@ -7,7 +7,7 @@ import subprocess
 
 import pytest
 
-from santa_videos_tests.daemon import BIN, DaemonHarness
+from santa_videos.daemon_harness import BIN, DaemonHarness
 from santa_videos_tests.conftest import PROJECT_ROOT
 
 

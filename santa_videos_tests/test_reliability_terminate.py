@@ -1,48 +1,19 @@
 """An operator terminates a rendering run through the GraphQL API the Dagster UI uses: FFmpeg stops within seconds,
 the run ends CANCELED and is not retried, nothing is published or left behind, and the order is failed (canceled)."""
 
-import socket
-import subprocess
 import time
 
 import dagster as dg
-import httpx
 import pytest
 from dagster_graphql import DagsterGraphQLClient
 
-from santa_videos_tests.daemon import BIN
-from santa_videos_tests.conftest import PROJECT_ROOT
 from santa_videos_tests.reliability import alive, drill, encoding_ffmpeg, wait_seconds  # noqa: F401 (fixture)
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 @pytest.fixture
 def webserver(drill):
-    port = free_port()
-    log = (drill.harness.home.parent / "webserver.log").open("ab")
-    process = subprocess.Popen(
-        [str(BIN / "dagster-webserver"), "-h", "127.0.0.1", "-p", str(port), "-w", "workspace.yaml"],
-        cwd=PROJECT_ROOT, env=drill.harness.env, stdout=log, stderr=subprocess.STDOUT,
-    )
-
-    def up():
-        try:
-            return httpx.get(f"http://127.0.0.1:{port}/server_info", timeout=2).status_code == 200
-        except httpx.HTTPError:
-            return False
-
-    try:
-        drill.harness.wait_for(up, 180, "dagster-webserver")
-        yield DagsterGraphQLClient("127.0.0.1", port_number=port)
-    finally:
-        process.terminate()
-        process.wait(timeout=60)
-        log.close()
+    with drill.harness.webserver() as web:
+        yield DagsterGraphQLClient("127.0.0.1", port_number=web.port)
 
 
 @pytest.mark.slow

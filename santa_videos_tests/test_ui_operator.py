@@ -10,14 +10,14 @@ import re
 import dagster as dg
 import pytest
 
+from santa_videos.daemon_harness import DaemonHarness
 from santa_videos.definitions import build_definitions
 from santa_videos.orders import OrderTable
 from santa_videos.orders.status_rules import RunRef
 from santa_videos.resources.encoder import VideoEncoder
 from santa_videos.settings import load_settings
-from santa_videos_tests.browser import ServerProcess, chromium, free_port, screenshot
+from santa_videos_tests.browser import chromium, screenshot
 from santa_videos_tests.conftest import make_order
-from santa_videos_tests.daemon import BIN, DaemonHarness
 
 ASSETS = ["script", "audio", "clip", "video", "delivery"]
 
@@ -54,11 +54,8 @@ def ui(tmp_path_factory):
         patch.delenv("SANTA_ORDERS_DB_URL", raising=False)
         orders = prepare_orders(harness)
         harness.start()
-        port = free_port()
-        command = [str(BIN / "dagster-webserver"), "-h", "127.0.0.1", "-p", str(port), "-w", "workspace.yaml"]
         try:
-            with ServerProcess(command, harness.env, root / "webserver.log", port, "/server_info") as web, \
-                    chromium() as browser:
+            with harness.webserver() as web, chromium() as browser:
                 page = browser.new_page()
                 page.set_default_timeout(60_000)
                 yield {**orders, "page": page, "url": web.url, "harness": harness}
