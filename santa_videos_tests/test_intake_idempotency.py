@@ -16,14 +16,14 @@ from PIL import Image
 from starlette.testclient import TestClient
 
 from santa_videos.cli import main
+from santa_videos.daemon_harness import BIN
 from santa_videos.intake_http import create_app
 from santa_videos.intake_http.app import SECRET_HEADER
 from santa_videos.orders import OrderTable
 from santa_videos.orders.table import orders
+from santa_videos.processes import ServerProcess, free_port
 from santa_videos.settings import load_settings
-from santa_videos_tests.browser import ServerProcess, free_port
 from santa_videos_tests.conftest import subprocess_env
-from santa_videos_tests.daemon import BIN
 from santa_videos_tests.postgres import database_url, temporary_database
 
 pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
