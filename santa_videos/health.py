@@ -8,7 +8,7 @@ import subprocess
 import tempfile
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -20,7 +20,10 @@ from santa_videos.orders.model import Status
 from santa_videos.orders.table import OrderTable, orders
 from santa_videos.providers.settings import load_provider_settings
 from santa_videos.resources.elevenlabs import ElevenLabsVoice
-from santa_videos.settings import apply_instance_env_defaults, load_operations_settings, load_settings
+from santa_videos.resources.media_store import media_store
+from santa_videos.settings import (
+    StorageSettings, apply_instance_env_defaults, load_operations_settings, load_settings, load_storage_settings,
+)
 
 SECRET_NAME = re.compile(r"KEY|SECRET|PASSWORD|TOKEN", re.IGNORECASE)
 
@@ -75,6 +78,28 @@ def check_folder(name: str, folder: Path, min_free_mb: int) -> Check:
     if free_mb < min_free_mb:
         return Check(name, False, f"{folder}: only {free_mb} MB free (HEALTH_MIN_FREE_MB is {min_free_mb})")
     return Check(name, True, f"{folder} writable, {free_mb} MB free")
+
+
+def check_store(storage: StorageSettings) -> Check:
+    """A bucket: write and delete a probe object (no retries: the answer is wanted now)."""
+    try:
+        return Check("media store", True, media_store(replace(storage, retry_seconds=0)).backend().check_writable())
+    except Exception as exc:  # an unreachable server, a missing bucket, refused credentials: each is the finding
+        return Check("media store", False, f"{storage.media_url} is not writable: {scrub(str(exc))}")
+
+
+def storage_checks(storage: StorageSettings, cache_dir: Path, min_free_mb: int) -> list[Check]:
+    """The media store, and this machine's scratch folder; a local store is checked for free space as well."""
+    temp = check_folder("temp folder", storage.work_dir / "tmp", min_free_mb)
+    if storage.is_s3:
+        return [check_store(storage), temp]  # the audio cache lives in the bucket too
+    root = media_store(storage).backend().root
+    return [
+        check_folder("media folder", root / "media", min_free_mb),
+        check_folder("deliveries folder", root / "deliveries", min_free_mb),
+        check_folder("cache folder", cache_dir, min_free_mb),
+        temp,
+    ]
 
 
 def check_instance(instance: dg.DagsterInstance) -> Check:
@@ -178,10 +203,7 @@ def run_health(ping: bool) -> list[Check]:
     checks = [
         check_ffmpeg(),
         check_espeak(),
-        check_folder("media folder", settings.media_dir, min_free),
-        check_folder("deliveries folder", settings.deliveries_dir, min_free),
-        check_folder("cache folder", operations.audio_cache_dir, min_free),
-        check_folder("temp folder", settings.media_dir / "tmp", min_free),
+        *storage_checks(load_storage_settings(), operations.audio_cache_dir, min_free),
         *_dagster_checks(operations.health_heartbeat_max_age_seconds),
         check_provider_keys({p: v for p, v in KEY_VARIABLES.items() if providers.uses(p)}),
     ]

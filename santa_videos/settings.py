@@ -181,3 +181,39 @@ def load_settings() -> Settings:
         intake_photo_max_bytes=_int("SANTA_INTAKE_PHOTO_MAX_MB", 5, minimum=1) * 1024 * 1024,
         intake_photo_max_pixels=_int("SANTA_INTAKE_PHOTO_MAX_MEGAPIXELS", 25, minimum=1) * 1_000_000,
     )
+
+
+@dataclass(frozen=True)
+class StorageSettings:
+    """Where files live (SANTA_MEDIA_URL: this machine's data folder by default, or s3://BUCKET/PREFIX) and where
+    this machine works on them (its scratch folders and clip library, always local)."""
+
+    media_url: str
+    work_dir: Path
+    s3_endpoint_url: str
+    s3_public_endpoint_url: str
+    s3_region: str
+    link_seconds: int
+    retry_seconds: int
+
+    @property
+    def is_s3(self) -> bool:
+        return self.media_url.startswith("s3://")
+
+
+def load_storage_settings() -> StorageSettings:
+    settings = load_settings()
+    media_url = os.environ.get("SANTA_MEDIA_URL", "").strip() or str(settings.data_dir)
+    if media_url.startswith("s3://") and not media_url[len("s3://"):].split("/")[0]:
+        raise SettingsError(f"SANTA_MEDIA_URL must name a bucket: s3://BUCKET/PREFIX, got {media_url!r}")
+    if "://" in media_url and not media_url.startswith(("s3://", "file://")):
+        raise SettingsError(f"SANTA_MEDIA_URL must be a folder, file:///PATH or s3://BUCKET/PREFIX, got {media_url!r}")
+    return StorageSettings(
+        media_url=media_url,
+        work_dir=settings.media_dir,
+        s3_endpoint_url=os.environ.get("SANTA_S3_ENDPOINT_URL", "").strip(),
+        s3_public_endpoint_url=os.environ.get("SANTA_S3_PUBLIC_ENDPOINT_URL", "").strip(),
+        s3_region=os.environ.get("SANTA_S3_REGION", "").strip(),
+        link_seconds=_int("SANTA_MEDIA_LINK_SECONDS", 900, minimum=1),
+        retry_seconds=_int("SANTA_S3_RETRY_SECONDS", 60, minimum=0),
+    )

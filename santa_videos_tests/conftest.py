@@ -21,9 +21,10 @@ def pytest_configure(config):
 
 @pytest.fixture
 def settings(tmp_path, monkeypatch) -> Settings:
-    """Settings pointing at a private data folder and orders database under the test's temp dir."""
+    """Settings pointing at a private data folder, media store and orders database under the test's temp dir."""
     monkeypatch.setenv("SANTA_DATA_DIR", str(tmp_path / "data"))
     monkeypatch.delenv("SANTA_ORDERS_DB_URL", raising=False)
+    monkeypatch.delenv("SANTA_MEDIA_URL", raising=False)  # the data folder; `store_env` (s3.py) offers a bucket
     return load_settings()
 
 

@@ -98,11 +98,27 @@ def test_the_cap_holds_and_the_least_recently_used_go_first_after_random_writes(
         assert (tmp_path / "out.wav").read_bytes() == content_for(key, (tmp_path / "out.wav").stat().st_size)
 
 
-def _hammer(root: str, cap: int, worker: int, rounds: int, barrier, out_dir: str) -> dict:
+def open_cache(where, cap: int):
+    """A folder (str) for the local cache, or (S3 endpoint, index database URL) for the cache in a bucket."""
+    from pathlib import Path
+
+    if isinstance(where, str):
+        return AudioCache(Path(where), max_bytes=cap)
+    from santa_videos.media.store_audio_cache import StoreAudioCache
+    from santa_videos.orders import OrderTable
+    from santa_videos.storage.s3 import S3Backend
+    from santa_videos_tests.s3 import ACCESS_KEY, BUCKET, PREFIX, SECRET_KEY
+
+    endpoint, db_url = where
+    backend = S3Backend(BUCKET, PREFIX, endpoint, "us-east-1", ACCESS_KEY, SECRET_KEY)
+    return StoreAudioCache(backend, cap, OrderTable(db_url).engine)
+
+
+def _hammer(where, cap: int, worker: int, rounds: int, barrier, out_dir: str) -> dict:
     """One process: write and read shared and private keys; report every torn or wrong read."""
     from pathlib import Path
 
-    cache = AudioCache(Path(root), max_bytes=cap)
+    cache = open_cache(where, cap)
     rng = random.Random(worker)
     problems, hits, puts = [], 0, 0
     out = Path(out_dir) / f"out-{worker}.wav"

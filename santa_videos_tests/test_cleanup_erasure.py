@@ -12,7 +12,11 @@ from santa_videos.cli import main
 from santa_videos.cli.forget import ERASED_NOTE
 from santa_videos.daemon_harness import BIN
 from santa_videos.definitions import build_definitions
+from santa_videos.resources.audio_cache import open_audio_cache
+from santa_videos.resources.media_store import media_store
+from santa_videos.settings import load_operations_settings
 from santa_videos_tests.conftest import PROJECT_ROOT, make_order, subprocess_env
+from santa_videos_tests.s3 import store_env  # noqa: F401 (fixture)
 
 CANARIES = ["Quintessa", "Vandermolen", "Kwintessa", "zorbleflax"]
 
@@ -37,21 +41,26 @@ def files_mentioning(root: Path, words: list[str]) -> dict[str, list[str]]:
 
 
 @pytest.mark.slow
-def test_forget_leaves_the_canary_name_nowhere(instance, settings, table, tmp_path):
+def test_forget_leaves_the_canary_name_nowhere(instance, settings, table, tmp_path, store_env):
+    """On either media store: the S3 server's files are under the test's folder too, so they are searched."""
     definitions = build_definitions(settings)
+    media = media_store()
     canary = make_order(child_name="Quintessa Vandermolen", phonetic_name="Kwintessa Vandermolen",
-                        mentions=["you flew the zorbleflax kite with your sister"])
+                        mentions=["you flew the zorbleflax kite with your sister"], age=0, strategy="template")
     bystander = make_order(child_name="Bartholomew", mentions=["you planted a pear tree"])
     table.add([canary, bystander])
     render(instance, definitions, canary.order_id)
     instance.add_dynamic_partitions("videos", [bystander.order_id])
-    bystander_file = definitions.resources["media"].file(bystander.order_id, "script.json")
-    bystander_file.parent.mkdir(parents=True)
-    bystander_file.write_text('["Ho ho ho, Bartholomew!"]')
+    media.publish_bytes(bystander.order_id, "script.json", b'["Ho ho ho, Bartholomew!"]')
     assert files_mentioning(tmp_path, CANARIES), "the canary should be somewhere before it is forgotten"
-    assert definitions.resources["audio_cache"].cache().entries()
+    if store_env:
+        assert files_mentioning(store_env.data, CANARIES), "the bucket holds the script, timings and cached speech"
+    operations = load_operations_settings()
+    cache = open_audio_cache(media, operations.audio_cache_dir, operations.audio_cache_max_bytes, settings.orders_db_url)
+    assert cache.entries()
 
-    env = subprocess_env(DAGSTER_HOME=str(tmp_path / "dagster_home"), SANTA_DATA_DIR=str(settings.data_dir))
+    env = subprocess_env(DAGSTER_HOME=str(tmp_path / "dagster_home"), SANTA_DATA_DIR=str(settings.data_dir),
+                         **(store_env.media_env() if store_env else {}))
     done = subprocess.run([str(BIN / "santa-videos"), "forget", canary.order_id], cwd=PROJECT_ROOT, env=env,
                           capture_output=True, text=True, timeout=180)
     assert done.returncode == 0, done.stderr
@@ -67,7 +76,8 @@ def test_forget_leaves_the_canary_name_nowhere(instance, settings, table, tmp_pa
 
     kept = table.get(bystander.order_id)
     assert kept.child_name == "Bartholomew" and kept.erased_at is None
-    assert bystander_file.exists()
+    assert media.stat(bystander.order_id, "script.json") is not None
+    assert cache.entries() == []
     assert instance.has_dynamic_partition("videos", bystander.order_id)
 
 

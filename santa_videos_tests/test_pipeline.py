@@ -1,6 +1,8 @@
 """An order goes in, the sensor requests its run, the run renders and delivers an MP4 that meets the spec."""
 
 import json
+from contextlib import contextmanager
+from pathlib import Path
 
 import dagster as dg
 import pytest
@@ -8,12 +10,14 @@ import pytest
 from santa_videos.definitions import build_definitions
 from santa_videos.orders import OrderTable
 from santa_videos.resources.encoder import VideoEncoder
-from santa_videos.settings import load_settings
+from santa_videos.resources.media_store import media_store
+from santa_videos.settings import load_settings, load_storage_settings
 from santa_videos.sensors.intake import intake_sensor
 from santa_videos.sensors.run_status import order_failure_sensor
 from santa_videos_tests.conftest import AWKWARD_MENTION, AWKWARD_NAME, make_order
 from santa_videos_tests.media_checks import box_order, ffprobe, wav_seconds
 from santa_videos_tests.postgres import storage
+from santa_videos_tests.s3 import S3Server
 
 
 def run_through_sensor(instance, definitions, order_id):
@@ -30,24 +34,50 @@ def run_through_sensor(instance, definitions, order_id):
     )
 
 
-@pytest.fixture(scope="module", params=["sqlite", "postgresql"])
+@contextmanager
+def storage_and_media(kind: str, root):
+    """(Dagster instance overrides, orders table URL, media store environment) for "DATABASE[+s3]": media in the
+    data folder, or in a bucket of a real S3 server."""
+    database, _, media = kind.partition("+")
+    with storage(database) as (overrides, orders_url):
+        if media != "s3":
+            yield overrides, orders_url, {}
+            return
+        with S3Server(root / "s3") as server:
+            yield overrides, orders_url, server.media_env()
+
+
+@pytest.fixture(scope="module", params=["sqlite", "postgresql+s3", "sqlite+s3"])
 def world(tmp_path_factory, request):
-    """One instance, orders table and data folder shared by the tests that inspect the same delivered order,
-    on either storage."""
+    """One instance, orders table and data folder shared by the tests that inspect the same delivered order, on
+    SQLite or PostgreSQL, with the media on this machine's disk or in a bucket. The bucket worlds encode with the
+    suite's faster preset; the local one keeps the product's default."""
     root = tmp_path_factory.mktemp("world")
-    with pytest.MonkeyPatch.context() as patch, storage(request.param) as (overrides, orders_url):
+    with pytest.MonkeyPatch.context() as patch, storage_and_media(request.param, root) as (overrides, orders_url, media_env):
         patch.setenv("SANTA_DATA_DIR", str(root / "data"))
-        patch.delenv("SANTA_X264_PRESET", raising=False)  # the product's default encode
+        if not media_env:
+            patch.delenv("SANTA_X264_PRESET", raising=False)  # the product's default encode
+        for name in ("SANTA_ORDERS_DB_URL", "SANTA_MEDIA_URL"):
+            patch.delenv(name, raising=False)
         if orders_url:
             patch.setenv("SANTA_ORDERS_DB_URL", orders_url)
-        else:
-            patch.delenv("SANTA_ORDERS_DB_URL", raising=False)
+        for name, value in media_env.items():
+            patch.setenv(name, value)
         settings = load_settings()
         table = OrderTable(settings.orders_db_url)
         (root / "dagster_home").mkdir()
         with dg.instance_for_test(temp_dir=str(root / "dagster_home"), overrides=overrides) as instance:
             yield instance, build_definitions(settings), settings, table
         table.dispose()
+
+
+def stored(key: str, tmp_path) -> Path:
+    """A file of the media store on this machine: in place, or downloaded."""
+    backend = media_store().backend()
+    if backend.local_path(key):
+        return backend.local_path(key)
+    assert backend.get_file(key, tmp_path / Path(key).name), f"{key} is not in the store"
+    return tmp_path / Path(key).name
 
 
 @pytest.fixture(scope="module")
@@ -59,15 +89,15 @@ def delivered(world):
     return order, result
 
 
-def test_an_order_is_delivered_as_a_spec_conforming_mp4(delivered, world):
+def test_an_order_is_delivered_as_a_spec_conforming_mp4(delivered, world, tmp_path):
     instance, _, settings, table = world
     order, result = delivered
     assert result.success
     record = table.get(order.order_id)
     assert record.status == "delivered" and record.attempts == 1 and record.last_error is None
-    video = settings.deliveries_dir / f"{order.order_id}.mp4"
-    assert record.video_path == str(video)
-    assert (settings.deliveries_dir / f"{order.order_id}.jpg").stat().st_size > 0
+    assert record.video_path == media_store().delivery_location(order.order_id)
+    video = stored(f"deliveries/{order.order_id}.mp4", tmp_path)
+    assert stored(f"deliveries/{order.order_id}.jpg", tmp_path).stat().st_size > 0
 
     probed = ffprobe(video)
     (v,) = [s for s in probed["streams"] if s["codec_type"] == "video"]
@@ -77,7 +107,7 @@ def test_an_order_is_delivered_as_a_spec_conforming_mp4(delivered, world):
     assert (a["codec_name"], a["sample_rate"]) == ("aac", "48000")
     boxes = box_order(video)
     assert boxes.index("moov") < boxes.index("mdat"), boxes
-    audio_seconds = wav_seconds(settings.media_dir / "orders" / order.order_id / "audio.wav")
+    audio_seconds = wav_seconds(stored(f"media/orders/{order.order_id}/audio.wav", tmp_path))
     assert audio_seconds > 5
     assert abs(float(probed["format"]["duration"]) - audio_seconds) <= 0.5
 
@@ -116,10 +146,9 @@ def test_each_asset_reports_what_served_it(delivered, world):
     assert metadata("delivery")["path"].endswith(f"{order.order_id}.mp4")
 
 
-def test_captions_keep_the_awkward_text_literally(delivered, world):
-    settings = world[2]
+def test_captions_keep_the_awkward_text_literally(delivered, tmp_path):
     order, _ = delivered
-    cues = json.loads((settings.media_dir / "orders" / order.order_id / "cues.json").read_text(encoding="utf-8"))
+    cues = json.loads(stored(f"media/orders/{order.order_id}/cues.json", tmp_path).read_text(encoding="utf-8"))
     texts = [cue["text"] for cue in cues["cues"]]
     assert texts[0] == f"¡Jo, jo, jo! ¡Hola, {AWKWARD_NAME}!"
     assert any(text.endswith(": " + AWKWARD_MENTION + ".") for text in texts)
@@ -174,3 +203,26 @@ def test_a_failed_last_attempt_marks_the_order_failed_with_step_and_reason(insta
     record = table.get(order.order_id)
     assert record.status == "failed" and record.run_id == run.run_id
     assert record.last_error.startswith("step video: ") and "encoding the final video failed" in record.last_error
+
+
+def test_a_machine_that_never_saw_the_order_renders_it_from_the_bucket(delivered, world, tmp_path, monkeypatch):
+    """Clip, video and delivery once more on another machine: its own empty data folder (no clip library, no
+    files of the order), sharing nothing with the first but the bucket and the databases."""
+    instance, _, _, table = world
+    order, _ = delivered
+    if not load_storage_settings().is_s3:
+        pytest.skip("only a bucket is shared between machines")
+    monkeypatch.setenv("SANTA_DATA_DIR", str(tmp_path / "machine-b"))
+    monkeypatch.setenv("SANTA_ORDERS_DB_URL", table.url)  # shared, like the bucket
+    elsewhere = load_settings()
+    job = build_definitions(elsewhere).resolve_job_def("video_job")
+    result = job.execute_in_process(
+        instance=instance, partition_key=order.order_id, raise_on_error=False,
+        asset_selection=[dg.AssetKey("clip"), dg.AssetKey("video"), dg.AssetKey("delivery")],
+    )
+    assert result.success
+    assert sorted(p.name for p in (elsewhere.media_dir / "scene").glob("loop-*.mp4")), "the clip library was made here"
+    assert not (elsewhere.media_dir / "orders").exists(), "the order's files stay in the bucket"
+    assert not list((elsewhere.media_dir / "tmp").iterdir())
+    assert table.get(order.order_id).status == "delivered"
+    assert ffprobe(stored(f"deliveries/{order.order_id}.mp4", tmp_path))["format"]["format_name"].startswith("mov")

@@ -24,22 +24,26 @@ def audio(
     voice provider of the chain that can serve does; the metadata says which, and why earlier ones did not. Speech
     already made for the same text, voice and settings comes from the audio cache without calling the provider."""
     order = begin_step(context, orders)
-    lines = script_from_json(read_json(require_file(media.file(order.order_id, "script.json"), "script")))
-    started = time.monotonic()
-    spoken, cache_hit = speak_with_cache(
-        voice,
-        audio_cache.cache(),
-        [(line.spoken, line.caption) for line in lines],
-        order.language,
-        media.file(order.order_id, "audio.wav"),
-        media.scratch_dir(order.order_id, "audio"),
-        order.order_id,
-        context.log.info,
-    )
+    with media.step_folder(order.order_id, "audio") as work:
+        lines = script_from_json(read_json(require_file(work, "script.json", "script")))
+        started = time.monotonic()
+        spoken, cache_hit = speak_with_cache(
+            voice,
+            audio_cache.cache(),
+            [(line.spoken, line.caption) for line in lines],
+            order.language,
+            work.dir / "audio.wav",
+            work.dir / "speech",
+            order.order_id,
+            context.log.info,
+        )
+        speech = spoken.speech
+        timing = {"duration": speech.duration, "cues": speech.cues_json(), "words": words_json(spoken.words)}
+        write_json(work.dir / "cues.json", timing)
+        # The timings go last: a step that finds them also finds the audio they time.
+        path = work.publish("audio.wav")
+        work.publish("cues.json")
     characters = sum(len(line.spoken) for line in lines)
-    speech = spoken.speech
-    timing = {"duration": speech.duration, "cues": speech.cues_json(), "words": words_json(spoken.words)}
-    write_json(media.file(order.order_id, "cues.json"), timing)
     return dg.MaterializeResult(
         metadata={
             "provider": spoken.provider,
@@ -54,6 +58,6 @@ def audio(
             "characters": characters,
             "sample_rate": SAMPLE_RATE,
             "synthesis_s": round(time.monotonic() - started, 3),
-            "path": dg.MetadataValue.path(str(speech.path)),
+            "path": dg.MetadataValue.path(path),
         }
     )

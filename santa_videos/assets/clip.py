@@ -18,13 +18,14 @@ def clip(
     """Santa on screen for as long as he speaks, in the strategy the order asked for when it can be served,
     else the next cheaper one: lip-sync (Higgsfield), the template clip library, or the animated still."""
     order = begin_step(context, orders)
-    timing = read_json(require_file(media.file(order.order_id, "cues.json"), "audio"))
-    started = time.monotonic()
-    result = clips.render(
-        order.order_id, order.strategy, timing["duration"],
-        require_file(media.file(order.order_id, "audio.wav"), "audio"), media.file(order.order_id, "clip.mp4"),
-        media.scene_dir(), media.scratch_dir(order.order_id, "clip"), orders.table(), context.log.info,
-    )
+    with media.step_folder(order.order_id, "clip") as work:
+        timing = read_json(require_file(work, "cues.json", "audio"))
+        started = time.monotonic()
+        result = clips.render(
+            order.order_id, order.strategy, timing["duration"], require_file(work, "audio.wav", "audio"),
+            work.dir / "clip.mp4", media.scene_dir(), work.dir / "render", orders.table(), context.log.info,
+        )
+        path = work.publish("clip.mp4", result.path)
     return dg.MaterializeResult(
         metadata={
             "provider": result.provider,
@@ -37,6 +38,6 @@ def clip(
             "resumed_request": result.resumed,
             "duration_s": timing["duration"],
             "render_s": round(time.monotonic() - started, 3),
-            "path": dg.MetadataValue.path(str(result.path)),
+            "path": dg.MetadataValue.path(path),
         }
     )

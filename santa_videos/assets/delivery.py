@@ -2,11 +2,10 @@ import time
 
 import dagster as dg
 
-from santa_videos.assets.steps import begin_step, require_file
+from santa_videos.assets.steps import begin_step
 from santa_videos.assets.video import video
-from santa_videos.media.files import publish_copy
 from santa_videos.partitions import video_partitions
-from santa_videos.resources.media_store import MediaStore
+from santa_videos.resources.media_store import MediaMissing, MediaStore
 from santa_videos.resources.orders import OrdersResource
 from santa_videos.webhook import DeliveryWebhook
 
@@ -31,17 +30,19 @@ SHOP_CHECK = "shop_notified"
 def delivery(
     context: dg.AssetExecutionContext, orders: OrdersResource, media: MediaStore, webhook: DeliveryWebhook
 ) -> dg.MaterializeResult:
-    """The video and its thumbnail published to the deliveries folder (whole files only), the order marked
+    """The video and its thumbnail published as deliveries in the media store (whole files only), the order marked
     delivered, and the shop notified by its signed webhook when one is configured."""
     order = begin_step(context, orders)
     order_id = order.order_id
     started = time.monotonic()
-    thumbnail = publish_copy(
-        require_file(media.file(order_id, "thumbnail.jpg"), "video"), media.delivered_thumbnail(order_id)
-    )
-    # The video goes last: a reader who finds the MP4 also finds its thumbnail.
-    published = publish_copy(require_file(media.file(order_id, "video.mp4"), "video"), media.delivered_video(order_id))
-    orders.table().mark_delivered(order_id, published)
+    try:
+        published = media.deliver(order_id)
+    except MediaMissing as missing:
+        raise dg.Failure(
+            f"{missing.name} is missing: materialize `video` for this partition again", allow_retries=False
+        ) from None
+    location = media.delivery_location(order_id)
+    orders.table().mark_delivered(order_id, location)
     notice = "not configured"
     if webhook.enabled:
         outcome = webhook.notify(order_id, orders.table().get(order_id).delivered_at, context.log)
@@ -49,9 +50,9 @@ def delivery(
         notice = outcome.summary
     return dg.MaterializeResult(
         metadata={
-            "path": dg.MetadataValue.path(str(published)),
-            "thumbnail": dg.MetadataValue.path(str(thumbnail)),
-            "size_bytes": published.stat().st_size,
+            "path": dg.MetadataValue.path(location),
+            "thumbnail": dg.MetadataValue.path(media.delivery_location(order_id, "thumbnail")),
+            "size_bytes": published.size,
             "webhook": notice,
             "publish_s": round(time.monotonic() - started, 3),
         },

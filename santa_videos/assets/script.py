@@ -17,7 +17,8 @@ def script(context: dg.AssetExecutionContext, orders: OrdersResource, media: Med
     order = begin_step(context, orders)
     started = time.monotonic()
     lines = write_script(order.child_name, order.spoken_name, order.age, order.language, order.mentions)
-    path = write_json(media.file(order.order_id, "script.json"), script_to_json(lines))
+    with media.step_folder(order.order_id, "script") as work:
+        path = work.publish("script.json", write_json(work.dir / "script.json", script_to_json(lines)))
     spoken = " ".join(line.spoken for line in lines)
     return dg.MaterializeResult(
         metadata={

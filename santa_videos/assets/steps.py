@@ -1,10 +1,13 @@
 """What every video asset does first: find its order and record that a run is working on it."""
 
+from pathlib import Path
+
 import dagster as dg
 
 from santa_videos import faults
 from santa_videos.orders.status_rules import RunRef
 from santa_videos.orders.table import OrderNotFound, OrderRecord
+from santa_videos.resources.media_store import MediaMissing, StepFolder
 from santa_videos.resources.orders import OrdersResource
 
 
@@ -26,9 +29,11 @@ def begin_step(context: dg.AssetExecutionContext, orders: OrdersResource) -> Ord
     return order
 
 
-def require_file(path, made_by: str):
-    if not path.exists():
+def require_file(work: StepFolder, name: str, made_by: str) -> Path:
+    """The order's file `name` on this machine, fetched from the media store when it is not already here."""
+    try:
+        return work.fetch(name)
+    except MediaMissing:
         raise dg.Failure(
-            f"{path.name} is missing: materialize `{made_by}` for this partition again", allow_retries=False
-        )
-    return path
+            f"{name} is missing: materialize `{made_by}` for this partition again", allow_retries=False
+        ) from None

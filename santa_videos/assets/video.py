@@ -40,38 +40,37 @@ def video(
     burned in, and a JPEG thumbnail."""
     order = begin_step(context, orders)
     order_id = order.order_id
-    timing = read_json(require_file(media.file(order_id, "cues.json"), "audio"))
-    cues = [Cue(**cue) for cue in timing["cues"]]
-    scratch = media.scratch_dir(order_id, "video")
     settings = encoder.settings()
-    started = time.monotonic()
-    try:
-        title_file, cue_files = write_caption_files(order.child_name, cues, scratch)
+    with media.step_folder(order_id, "video") as work:
+        timing = read_json(require_file(work, "cues.json", "audio"))
+        cues = [Cue(**cue) for cue in timing["cues"]]
+        clip_file, audio_file = require_file(work, "clip.mp4", "clip"), require_file(work, "audio.wav", "audio")
+        started = time.monotonic()
+        title_file, cue_files = write_caption_files(order.child_name, cues, work.dir)
         out = compose_video(
-            require_file(media.file(order_id, "clip.mp4"), "clip"),
-            require_file(media.file(order_id, "audio.wav"), "audio"),
-            timing["duration"], title_file, cues, cue_files, media.file(order_id, "video.mp4"), settings,
+            clip_file, audio_file, timing["duration"], title_file, cues, cue_files, work.dir / "video.mp4", settings,
         )
-    finally:
-        media.release_scratch(order_id, "video")
-    encode_seconds = time.monotonic() - started
-    try:
-        probed = probe_playable(out)
-    except MediaError as exc:
-        out.unlink(missing_ok=True)
-        raise dg.Failure(f"the encoded video is not playable: {exc}") from exc
-    thumbnail = write_thumbnail(out, timing["duration"], media.file(order_id, "thumbnail.jpg"), settings.timeout_seconds)
-    problems = spec_problems(out, probed, timing["duration"])
+        encode_seconds = time.monotonic() - started
+        try:
+            probed = probe_playable(out)
+        except MediaError as exc:
+            raise dg.Failure(f"the encoded video is not playable: {exc}") from exc
+        thumbnail = write_thumbnail(out, timing["duration"], work.dir / "thumbnail.jpg", settings.timeout_seconds)
+        size_bytes = out.stat().st_size
+        problems = spec_problems(out, probed, timing["duration"])
+        # The video goes last: a step that finds it also finds its thumbnail.
+        thumbnail_location = work.publish("thumbnail.jpg", thumbnail)
+        location = work.publish("video.mp4", out)
     duration = float(probed["format"]["duration"])
     return dg.MaterializeResult(
         metadata={
             "duration_s": round(duration, 3),
-            "size_bytes": out.stat().st_size,
+            "size_bytes": size_bytes,
             "encode_s": round(encode_seconds, 3),
             "x264_preset": settings.preset,
             "captions": len(cues),
-            "path": dg.MetadataValue.path(str(out)),
-            "thumbnail": dg.MetadataValue.path(str(thumbnail)),
+            "path": dg.MetadataValue.path(location),
+            "thumbnail": dg.MetadataValue.path(thumbnail_location),
         },
         check_results=[
             dg.AssetCheckResult(

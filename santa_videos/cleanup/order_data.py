@@ -1,5 +1,5 @@
 """Everything an order leaves behind, found and removed: its Dagster runs with their event and compute logs, its
-partition, its working folder and scratch, its published video, its cache entries, and its row's personal data."""
+partition, its working files and scratch, its published video, its cache entries, and its row's personal data."""
 
 import shutil
 from collections import Counter
@@ -77,9 +77,13 @@ def remove_dagster_records(instance: dg.DagsterInstance, order_id: str, tally: T
 
 
 def remove_working_files(media: MediaStore, order_id: str, tally: Tally) -> None:
-    """The order's working folder (photo, script, audio, clip, unpublished video) and its scratch folder."""
-    remove_path(media.order_dir(order_id), tally, "working_folders")
-    remove_path(Path(media.root) / "tmp" / order_id, tally, "temp_files")
+    """The order's working files in the media store (photo, script, audio, clip, unpublished video) and its
+    scratch folder on this machine."""
+    removed = media.remove_order_files(order_id)
+    if removed.count:
+        tally["working_folders"] += 1
+        tally["working_folders_bytes"] += removed.bytes
+    remove_path(media.scratch_root() / order_id, tally, "temp_files")
 
 
 def purge(instance: dg.DagsterInstance, table: OrderTable, media: MediaStore, order_id: str, tally: Tally) -> None:
@@ -100,8 +104,9 @@ def erase(
     require_idle(instance, order_id)
     remove_dagster_records(instance, order_id, tally)
     remove_working_files(media, order_id, tally)
-    remove_path(media.delivered_video(order_id), tally, "published_files")
-    remove_path(media.delivered_thumbnail(order_id), tally, "published_files")
+    published = media.remove_deliveries(order_id)
+    tally["published_files"] += published.count
+    tally["published_files_bytes"] += published.bytes
     removed = cache.forget_order(order_id)
     tally["cache_entries"] += removed.entries
     tally["cache_bytes"] += removed.bytes

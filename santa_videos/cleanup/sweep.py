@@ -13,7 +13,6 @@ import dagster as dg
 
 from santa_videos.cleanup.order_data import OrderBusy, Tally, erase, purge, remove_path
 from santa_videos.media.audio_cache import AudioCache
-from santa_videos.media.files import TEMP_MARKER
 from santa_videos.orders.table import OrderTable
 from santa_videos.resources.media_store import MediaStore
 
@@ -41,18 +40,16 @@ def _older_than(path: Path, cutoff: float) -> bool:
 
 
 def sweep_temp(media: MediaStore, cache: AudioCache, max_age_hours: int, tally: Tally) -> None:
-    """Scratch folders and half-written files nobody has touched for `max_age_hours` (far longer than a run may
-    last), and staging folders of cache writers that died."""
+    """Scratch folders on this machine and half-written files in the store that nobody has touched for
+    `max_age_hours` (far longer than a run may last), and what cache writers that died left."""
     cutoff = time.time() - max_age_hours * 3600
-    candidates = list((Path(media.root) / "tmp").glob("*"))
-    candidates += (Path(media.root) / "orders").glob(f"*/{TEMP_MARKER}*")
-    candidates += Path(media.deliveries).glob(f"{TEMP_MARKER}*")
-    for path in candidates:
+    for path in media.scratch_root().glob("*"):
         if _older_than(path, cutoff):
             remove_path(path, tally, "temp_files")
+    unfinished = media.sweep_unfinished(cutoff)
     stale = cache.remove_stale_staging(max_age_hours * 3600)
-    tally["temp_files"] += stale.entries
-    tally["temp_files_bytes"] += stale.bytes
+    tally["temp_files"] += unfinished.count + stale.entries
+    tally["temp_files_bytes"] += unfinished.bytes + stale.bytes
 
 
 def run_cleanup(

@@ -4,7 +4,6 @@ import argparse
 import os
 import sys
 
-from santa_videos.media.audio_cache import AudioCache
 from santa_videos.orders.model import Status
 from santa_videos.orders.table import OrderNotFound, OrderTable
 from santa_videos.settings import apply_instance_env_defaults, load_operations_settings, load_settings
@@ -17,7 +16,8 @@ def cmd_forget(args: argparse.Namespace) -> int:
     import dagster as dg  # only the commands that read the instance pay for importing dagster
 
     from santa_videos.cleanup import OrderBusy, Tally, erase
-    from santa_videos.resources.media_store import MediaStore
+    from santa_videos.resources.audio_cache import open_audio_cache
+    from santa_videos.resources.media_store import media_store
 
     if not os.environ.get("DAGSTER_HOME", "").strip():
         print("DAGSTER_HOME is not set: forget must reach the Dagster instance to remove the order's runs.",
@@ -25,8 +25,8 @@ def cmd_forget(args: argparse.Namespace) -> int:
         return 1
     settings, operations = load_settings(), load_operations_settings()
     table = OrderTable(settings.orders_db_url)
-    media = MediaStore(root=str(settings.media_dir), deliveries=str(settings.deliveries_dir))
-    cache = AudioCache(operations.audio_cache_dir, operations.audio_cache_max_bytes)
+    media = media_store()
+    cache = open_audio_cache(media, operations.audio_cache_dir, operations.audio_cache_max_bytes, settings.orders_db_url)
     code = 0
     apply_instance_env_defaults()  # dagster.yaml reads some settings with {env: ...}
     with dg.DagsterInstance.get() as instance:

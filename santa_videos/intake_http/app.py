@@ -146,17 +146,21 @@ def create_app(settings: Settings, shared_secret: str | None = None) -> Starlett
             if _wants_html(request):
                 return HTMLResponse("<h1>No such order</h1>", status_code=404)
             return _errors(404, [f"no order with id {order_id}"])
-        status = public_status(record, store.delivered_video(record), request)
+        status = public_status(record, await run_in_threadpool(store.delivered_video, record), request)
         return HTMLResponse(pages.status_page(status)) if _wants_html(request) else JSONResponse(status)
 
     def delivered_file(kind: str, media_type: str):
         async def serve(request: Request) -> Response:
             order_id = request.path_params["order_id"]
             record = await run_in_threadpool(store.find, order_id) if is_order_id(order_id) else None
-            path = store.delivered_file(record, kind) if record else None
-            if path is None:
+            found = await run_in_threadpool(store.delivered_file, record, kind) if record else None
+            if found is None:
                 return _errors(404, ["no delivered video with this id"])
-            return FileResponse(path, media_type=media_type, headers={"Cache-Control": "private, max-age=3600"})
+            if found.url:
+                # The object store serves it (range requests included); the link expires, so the redirect is
+                # never cached.
+                return RedirectResponse(found.url, status_code=307, headers={"Cache-Control": "no-store"})
+            return FileResponse(found.path, media_type=media_type, headers={"Cache-Control": "private, max-age=3600"})
         return serve
 
     async def too_large(request: Request, exc: BodyTooLarge) -> Response:

@@ -1,14 +1,11 @@
 """What the intake reads and writes: orders queued in the orders table, photos in the media store, and the
 status a customer may see (their order id, where it is, the video's link; no internal error text)."""
 
-from pathlib import Path
-
 from starlette.requests import Request
 
-from santa_videos.media.files import atomic_path
 from santa_videos.orders.model import Order, Status
 from santa_videos.orders.table import OrderNotFound, OrderRecord, OrderTable
-from santa_videos.resources.media_store import MediaStore
+from santa_videos.resources.media_store import Delivered, media_store
 from santa_videos.settings import Settings
 
 PHOTO_FILE = "photo.jpg"
@@ -19,7 +16,7 @@ FAILED_REASON = "We could not finish this video yet. Our studio has been told an
 class IntakeStore:
     def __init__(self, settings: Settings):
         self.table = OrderTable(settings.orders_db_url)
-        self.media = MediaStore(root=str(settings.media_dir), deliveries=str(settings.deliveries_dir))
+        self.media = media_store()
 
     def queue(self, order: Order, photo: bytes | None, photo_sha256: str | None) -> bool:
         """Queue the order; False when the same order was already sent, which changes nothing. The same order id
@@ -28,8 +25,7 @@ class IntakeStore:
         was cut short (the photo is the same: its digest matched)."""
         [(_order_id, created)] = self.table.add([order], photo_sha256=photo_sha256 if photo is not None else None)
         if photo is not None and self.table.get(order.order_id).status == Status.RECEIVED:
-            with atomic_path(self.media.file(order.order_id, PHOTO_FILE)) as temp:
-                temp.write_bytes(photo)
+            self.media.publish_bytes(order.order_id, PHOTO_FILE, photo)
             self.table.accept_photo_order(order.order_id)
         return created
 
@@ -39,18 +35,16 @@ class IntakeStore:
         except OrderNotFound:
             return None
 
-    def delivered_file(self, record: OrderRecord, kind: str) -> Path | None:
+    def delivered_file(self, record: OrderRecord, kind: str) -> Delivered | None:
         if record.status != Status.DELIVERED:
             return None
-        oid = record.order_id
-        path = self.media.delivered_video(oid) if kind == "video" else self.media.delivered_thumbnail(oid)
-        return path if path.is_file() else None
+        return self.media.delivered(record.order_id, kind)
 
-    def delivered_video(self, record: OrderRecord) -> Path | None:
+    def delivered_video(self, record: OrderRecord) -> Delivered | None:
         return self.delivered_file(record, "video")
 
 
-def public_status(record: OrderRecord, video: Path | None, request: Request) -> dict:
+def public_status(record: OrderRecord, video: Delivered | None, request: Request) -> dict:
     status = CUSTOMER_STATUS.get(record.status, str(record.status))
     result = {
         "order_id": record.order_id,

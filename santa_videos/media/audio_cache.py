@@ -52,7 +52,7 @@ def cache_key(
 @dataclass(frozen=True)
 class CacheEntry:
     key: str
-    path: Path
+    path: Path | None  # None for an entry in an object store (media/store_audio_cache.py)
     size_bytes: int
     last_used_ns: int
 

@@ -1,22 +1,45 @@
+import functools
 from collections.abc import Callable
 from pathlib import Path
 
 import dagster as dg
+import sqlalchemy as sa
 
 from santa_videos.media.audio_cache import AudioCache, cache_key
 from santa_videos.media.speech import SAMPLE_RATE, Cue, Speech
+from santa_videos.media.store_audio_cache import StoreAudioCache
 from santa_videos.media.timings import Word, words_json
+from santa_videos.orders.table import OrderTable
+from santa_videos.resources.media_store import MediaStore
 from santa_videos.resources.speech_chain import SpeechChain, SpokenScript
 
 
+@functools.lru_cache(maxsize=4)
+def _index_engine(orders_db_url: str) -> sa.Engine:
+    return OrderTable(orders_db_url).engine
+
+
+def open_audio_cache(
+    media: MediaStore, root: Path, max_bytes: int, orders_db_url: str
+) -> AudioCache | StoreAudioCache:
+    """The cache in AUDIO_CACHE_DIR when the media store is this machine's disk; in the bucket, indexed in the
+    orders database, when it is shared by several machines."""
+    if media.is_s3:
+        return StoreAudioCache(media.backend(), max_bytes, _index_engine(orders_db_url))
+    return AudioCache(root, max_bytes=max_bytes)
+
+
 class AudioCacheResource(dg.ConfigurableResource):
-    """The speech cache every run shares (AUDIO_CACHE_DIR), capped at AUDIO_CACHE_MAX_SIZE_MB."""
+    """The speech cache every run shares (AUDIO_CACHE_DIR, or the media store's bucket), capped at
+    AUDIO_CACHE_MAX_SIZE_MB."""
 
     root: str
     max_size_mb: int = 1024
+    media: MediaStore
+    orders_db_url: str
 
-    def cache(self) -> AudioCache:
-        return AudioCache(Path(self.root), max_bytes=self.max_size_mb * 1024 * 1024)
+    def cache(self) -> AudioCache | StoreAudioCache:
+        return open_audio_cache(self.media, Path(self.root), self.max_size_mb * 1024 * 1024, self.orders_db_url)
 
 
 # The names the speech chain lists providers by, for the names they report when they serve.
@@ -46,7 +69,7 @@ def first_usable(voice: SpeechChain) -> str | None:
 
 
 def speak_with_cache(
-    voice: SpeechChain, cache: AudioCache, lines: list[tuple[str, str]], language: str, out: Path, workdir: Path,
+    voice: SpeechChain, cache: AudioCache | StoreAudioCache, lines: list[tuple[str, str]], language: str, out: Path, workdir: Path,
     order_id: str, log: Callable[[str], None],
 ) -> tuple[SpokenScript, bool]:
     """The script spoken by the chain's first usable provider from the cache (no provider call), or by the chain,

@@ -6,12 +6,9 @@ the order's latest, and the orders table refuses a write the order has moved pas
 late it comes; seen twice, the same event writes the same thing.
 """
 
-from pathlib import Path
-
 import dagster as dg
 
 from santa_videos import faults
-from santa_videos.media.leftovers import remove_leftovers
 from santa_videos.orders.status_rules import RunRef
 from santa_videos.orders.table import OrderNotFound
 from santa_videos.order_runs import (
@@ -26,7 +23,7 @@ STATUS_SENSOR_INTERVAL_SECONDS = 5
 def _tidy(context: dg.RunStatusSensorContext, media: MediaStore, order_id: str) -> None:
     # Scratch folders and half-written files of ended attempts; never while another attempt is working.
     if not live_runs(context.instance, order_id):
-        remove_leftovers(Path(media.root), Path(media.deliveries), order_id)
+        media.remove_leftovers(order_id)
 
 
 def _mark_dead_letter(context: dg.RunStatusSensorContext, orders: OrdersResource, media: MediaStore):
