@@ -228,11 +228,16 @@ class MediaStore(dg.ConfigurableResource):
         return len(removed)
 
 
-CREDENTIALS = {
-    "aws_access_key_id": "AWS_ACCESS_KEY_ID",
-    "aws_secret_access_key": "AWS_SECRET_ACCESS_KEY",
-    "aws_session_token": "AWS_SESSION_TOKEN",
-}
+def _credentials(as_env_var: bool) -> dict:
+    """The AWS_* credentials that are set: as EnvVar for Definitions, as values elsewhere."""
+    found = {
+        "aws_access_key_id": ("AWS_ACCESS_KEY_ID", os.getenv("AWS_ACCESS_KEY_ID", "")),
+        "aws_secret_access_key": ("AWS_SECRET_ACCESS_KEY", os.getenv("AWS_SECRET_ACCESS_KEY", "")),
+        "aws_session_token": ("AWS_SESSION_TOKEN", os.getenv("AWS_SESSION_TOKEN", "")),
+    }
+    return {
+        field: dg.EnvVar(name) if as_env_var else value.strip() for field, (name, value) in found.items() if value.strip()
+    }
 
 
 def media_store(storage: StorageSettings | None = None, env_var_credentials: bool = False) -> MediaStore:
@@ -240,12 +245,8 @@ def media_store(storage: StorageSettings | None = None, env_var_credentials: boo
     reads them from its own environment and no value is ever in run config; the CLI and the intake, which are no
     runs, take the values. Unset, boto3 finds credentials itself (a shared config file, the machine's role)."""
     storage = storage or load_storage_settings()
-    credentials = {}
-    for field, name in CREDENTIALS.items():
-        if os.environ.get(name, "").strip():
-            credentials[field] = dg.EnvVar(name) if env_var_credentials else os.environ[name].strip()
     return MediaStore(
         url=storage.media_url, work_dir=str(storage.work_dir), s3_endpoint_url=storage.s3_endpoint_url,
         s3_public_endpoint_url=storage.s3_public_endpoint_url, s3_region=storage.s3_region,
-        link_seconds=storage.link_seconds, retry_seconds=storage.retry_seconds, **credentials,
+        link_seconds=storage.link_seconds, retry_seconds=storage.retry_seconds, **_credentials(env_var_credentials),
     )
