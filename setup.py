@@ -25,5 +25,5 @@ setup(
     # playwright drives Debian's /usr/bin/chromium (the Makefile apt-installs it) in the browser tests; Faker's
     # per-country lists of real first and last names are the moderation tests' table of names that must pass.
     extras_require={"dev": ["pytest>=8", "playwright>=1.45,<2", "Faker>=30"]},
-    entry_points={"console_scripts": ["santa-videos=santa_videos.cli:main"]},
+    entry_points={"console_scripts": ["santa-videos=santa_videos.cli:run"]},
 )
