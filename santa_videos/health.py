@@ -16,13 +16,14 @@ import dagster as dg
 import httpx
 import sqlalchemy as sa
 
+from santa_videos.instance_home import NoInstance, require_instance
 from santa_videos.orders.model import Status
 from santa_videos.orders.table import OrderTable, orders
 from santa_videos.providers.settings import load_provider_settings
 from santa_videos.resources.elevenlabs import ElevenLabsVoice
 from santa_videos.resources.media_store import media_store
 from santa_videos.settings import (
-    StorageSettings, apply_instance_env_defaults, load_operations_settings, load_settings, load_storage_settings,
+    StorageSettings, load_operations_settings, load_settings, load_storage_settings,
 )
 
 SECRET_NAME = re.compile(r"KEY|SECRET|PASSWORD|TOKEN", re.IGNORECASE)
@@ -172,10 +173,11 @@ KEY_VARIABLES = {"elevenlabs": "ELEVENLABS_API_KEY", "higgsfield": "HIGGSFIELD_A
 
 
 def _dagster_checks(max_heartbeat_age: int) -> list[Check]:
-    if not os.environ.get("DAGSTER_HOME", "").strip():
-        return [Check("dagster instance", False, "DAGSTER_HOME is not set")]
     try:
-        apply_instance_env_defaults()  # dagster.yaml reads some settings with {env: ...}
+        require_instance("health")
+    except NoInstance as exc:
+        return [Check("dagster instance", False, str(exc))]
+    try:
         instance = dg.DagsterInstance.get()
     except Exception as exc:  # a broken dagster.yaml or storage is the finding
         return [Check("dagster instance", False, f"cannot be loaded: {scrub(str(exc))}")]

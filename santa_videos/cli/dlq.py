@@ -2,22 +2,15 @@
 
 import argparse
 import json
-import os
 import sys
 from pathlib import Path
 
+from santa_videos.cli.help import EXAMPLE_ORDER_ID, add_command
+from santa_videos.instance_home import open_instance
 from santa_videos.orders.table import OrderTable
 from santa_videos.settings import load_settings
 
 EXIT_BAD_INPUT = 2
-
-
-def _instance():
-    import dagster as dg
-
-    if not os.environ.get("DAGSTER_HOME", "").strip():
-        raise SystemExit("santa-videos dlq: set DAGSTER_HOME to the Dagster instance folder (as `make dev` does)")
-    return dg.DagsterInstance.get()
 
 
 def _age(seconds: float) -> str:
@@ -30,7 +23,7 @@ def _age(seconds: float) -> str:
 def cmd_list(args: argparse.Namespace) -> int:
     from santa_videos.dlq import dead_letters
 
-    with _instance() as instance:
+    with open_instance("dlq list") as instance:
         letters = dead_letters(instance)
     if args.json:
         print(json.dumps([letter.as_json() for letter in letters], indent=2))
@@ -51,8 +44,8 @@ def cmd_retry(args: argparse.Namespace) -> int:
     if bool(args.order_ids) == bool(args.all):
         print("santa-videos dlq retry: give ORDER_ID... or --all", file=sys.stderr)
         return EXIT_BAD_INPUT
-    table = OrderTable(load_settings().orders_db_url)
-    with _instance() as instance:
+    with open_instance("dlq retry") as instance:
+        table = OrderTable(load_settings().orders_db_url)
         order_ids = args.order_ids or [letter.order_id for letter in dead_letters(instance)]
         try:
             launched = retry(instance, table, Path(args.workspace), order_ids)
@@ -67,24 +60,27 @@ def cmd_retry(args: argparse.Namespace) -> int:
 
 
 def register(commands) -> None:
-    dlq = commands.add_parser(
-        "dlq", help="dead letters: orders whose last run failed and will not be retried",
+    dlq = add_command(
+        commands, "dlq", help="dead letters: orders whose last run failed and will not be retried",
         description="Dead letters are orders whose latest run failed and that Dagster will not retry (permanent "
-        "errors, attempts used up, terminated runs). Needs DAGSTER_HOME.",
+        "errors, attempts used up, terminated runs). Needs the Dagster instance (see santa-videos --help).",
+        examples=["santa-videos dlq list", "santa-videos dlq retry --all"],
     )
     actions = dlq.add_subparsers(dest="dlq_command", required=True, metavar="ACTION")
-    listing = actions.add_parser(
-        "list", help="order id, status, failed step, error, attempts, age and run id of each dead letter",
+    listing = add_command(
+        actions, "list", help="order id, status, failed step, error, attempts, age and run id of each dead letter",
         description="List the dead letters, oldest first: order id, failed or canceled, the failing step, the "
         "error, the number of runs so far, the time since the last one ended, and its run id.",
+        examples=["santa-videos dlq list", "santa-videos dlq list --json"],
     )
     listing.add_argument("--json", action="store_true", help="print a JSON list instead of text")
     listing.set_defaults(handler=cmd_list)
-    retrying = actions.add_parser(
-        "retry", help="re-execute dead letters from their failed step; steps that succeeded are reused",
+    retrying = add_command(
+        actions, "retry", help="re-execute dead letters from their failed step; steps that succeeded are reused",
         description="Queue a re-execution from failure of each order's latest run, through the instance's run "
         "queue (the daemon launches it); the order goes back to queued. If any id is not a dead letter, "
         f"nothing is retried and the exit code is {EXIT_BAD_INPUT}.",
+        examples=[f"santa-videos dlq retry {EXAMPLE_ORDER_ID}", "santa-videos dlq retry --all"],
     )
     retrying.add_argument("order_ids", nargs="*", metavar="ORDER_ID")
     retrying.add_argument("--all", action="store_true", help="retry every dead letter")

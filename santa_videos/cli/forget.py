@@ -1,35 +1,30 @@
 """`santa-videos forget ORDER_ID`: erase a child's data at once, on request."""
 
 import argparse
-import os
 import sys
 
+from santa_videos.cli.help import EXAMPLE_ORDER_ID, add_command
+from santa_videos.instance_home import open_instance, require_instance
 from santa_videos.orders.model import Status
 from santa_videos.orders.table import OrderNotFound, OrderTable
-from santa_videos.settings import apply_instance_env_defaults, load_operations_settings, load_settings
+from santa_videos.settings import load_operations_settings, load_settings
 
 TERMINAL = (Status.DELIVERED, Status.FAILED, Status.REJECTED)
 ERASED_NOTE = "canceled: the child's data was erased on request before the video was made"
 
 
 def cmd_forget(args: argparse.Namespace) -> int:
-    import dagster as dg  # only the commands that read the instance pay for importing dagster
-
     from santa_videos.cleanup import OrderBusy, Tally, erase
     from santa_videos.resources.audio_cache import open_audio_cache
     from santa_videos.resources.media_store import media_store
 
-    if not os.environ.get("DAGSTER_HOME", "").strip():
-        print("DAGSTER_HOME is not set: forget must reach the Dagster instance to remove the order's runs.",
-              file=sys.stderr)
-        return 1
+    require_instance("forget")  # before anything is erased: the order's runs must go too
     settings, operations = load_settings(), load_operations_settings()
     table = OrderTable(settings.orders_db_url)
     media = media_store()
     cache = open_audio_cache(media, operations.audio_cache_dir, operations.audio_cache_max_bytes, settings.orders_db_url)
     code = 0
-    apply_instance_env_defaults()  # dagster.yaml reads some settings with {env: ...}
-    with dg.DagsterInstance.get() as instance:
+    with open_instance("forget") as instance:
         for order_id in args.order_ids:
             try:
                 order = table.get(order_id)
@@ -50,13 +45,14 @@ def cmd_forget(args: argparse.Namespace) -> int:
 
 
 def register(commands) -> None:
-    forget = commands.add_parser(
-        "forget", help="erase a child's data now (name, mentions, photo, video, cached speech, runs)",
+    forget = add_command(
+        commands, "forget", help="erase a child's data now (name, mentions, photo, video, cached speech, runs)",
         description="Erase the order's personal data at once: the name, phonetic name and mentions in the orders "
         "table, every file of the order (photo, script, audio, clip, published video and thumbnail), the cached "
         "speech it used, and its Dagster runs, compute logs and partition. The order id, status and times stay. "
         "An order that was not finished is never rendered afterwards. Refused (exit 1) while a run of the order "
-        "is queued or running. Needs DAGSTER_HOME.",
+        "is queued or running. Needs the Dagster instance (see santa-videos --help).",
+        examples=[f"santa-videos forget {EXAMPLE_ORDER_ID}"],
     )
     forget.add_argument("order_ids", nargs="+", metavar="ORDER_ID")
     forget.set_defaults(handler=cmd_forget)

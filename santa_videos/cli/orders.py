@@ -5,6 +5,8 @@ import json
 import sys
 from pathlib import Path
 
+from santa_videos.cli.help import EXAMPLE_ORDER_ID, add_command
+from santa_videos.instance_home import require_instance, require_orders_table
 from santa_videos.orders.intake import BatchInvalid, read_csv_orders, read_json_orders
 from santa_videos.orders.model import LANGUAGES, MAX_MENTIONS, Order, OrderInvalid, Strategy, parse_order
 from santa_videos.orders.queueing import OrderConflict, describe
@@ -14,7 +16,8 @@ from santa_videos.settings import load_settings
 EXIT_BAD_INPUT = 2
 
 
-def _table() -> OrderTable:
+def _table(command: str) -> OrderTable:
+    require_orders_table(command)
     return OrderTable(load_settings().orders_db_url)
 
 
@@ -25,10 +28,10 @@ def _fail_input(errors: list[str]) -> int:
     return EXIT_BAD_INPUT
 
 
-def _queue(orders: list[Order], label: str = "item", first_number: int = 1) -> int:
+def _queue(command: str, orders: list[Order], label: str = "item", first_number: int = 1) -> int:
     """Queue the orders, all or none; an order id sent before with other fields is refused (exit 2)."""
     try:
-        results = _table().add(orders)
+        results = _table(command).add(orders)
     except OrderConflict as exc:
         where = (lambda position: "") if len(orders) == 1 else (lambda position: f"{label} {first_number + position}: ")
         return _fail_input([where(position) + describe(order_id, fields) for position, order_id, fields in exc.conflicts])
@@ -48,7 +51,7 @@ def cmd_submit(args: argparse.Namespace) -> int:
             orders = read_json_orders(Path(args.json_file))
         except BatchInvalid as exc:
             return _fail_input(exc.errors)
-        return _queue(orders)
+        return _queue("submit", orders)
     fields = {
         "child_name": args.name,
         "age": args.age,
@@ -63,7 +66,7 @@ def cmd_submit(args: argparse.Namespace) -> int:
         order = parse_order({k: v for k, v in fields.items() if v is not None})
     except OrderInvalid as exc:
         return _fail_input(exc.errors)
-    return _queue([order])
+    return _queue("submit", [order])
 
 
 def cmd_import(args: argparse.Namespace) -> int:
@@ -71,14 +74,14 @@ def cmd_import(args: argparse.Namespace) -> int:
         orders = read_csv_orders(Path(args.csv_file))
     except BatchInvalid as exc:
         return _fail_input(exc.errors)
-    code = _queue(orders, "row", first_number=2)
+    code = _queue("import", orders, "row", first_number=2)
     if code == 0:
         print(f"queued {len(orders)} orders from {args.csv_file}", file=sys.stderr)
     return code
 
 
 def cmd_status(args: argparse.Namespace) -> int:
-    table = _table()
+    table = _table("status")
     results, code = [], 0
     for order_id in args.order_ids:
         try:
@@ -108,14 +111,19 @@ def cmd_status(args: argparse.Namespace) -> int:
 def cmd_demo(args: argparse.Namespace) -> int:
     from santa_videos.demo import run_demo
 
+    require_instance("demo")
     return run_demo(Path(args.workspace), timeout_seconds=args.timeout, providers=args.providers)
 
 
 def register(commands) -> None:
-    submit = commands.add_parser(
-        "submit", help="validate and queue one order; prints its order id",
+    submit = add_command(
+        commands, "submit", help="validate and queue one order; prints its order id",
         description="Validate and queue one order and print its order id. A bad order prints every problem "
         f"and exits {EXIT_BAD_INPUT}; nothing is queued then.",
+        examples=[
+            'santa-videos submit --name "Zoë" --age 7 --language es --mention "ayudó a su hermano"',
+            "santa-videos submit --json order.json",
+        ],
     )
     submit.add_argument("--name", help="the child's name as it should be written (letters, spaces, ' - .)")
     submit.add_argument("--age", help="the child's age in years (0 to 17)")
@@ -133,24 +141,30 @@ def register(commands) -> None:
                         help="read the order (an object) or orders (a list) from a JSON file with the same field names")
     submit.set_defaults(handler=cmd_submit)
 
-    importer = commands.add_parser(
-        "import", help="validate and queue every order of a CSV file, or none",
+    importer = add_command(
+        commands, "import", help="validate and queue every order of a CSV file, or none",
         description="Queue the orders of a CSV file whose header names order fields (child_name, age, language, "
         "phonetic_name, mentions, strategy, deadline, order_id); several mentions share one cell, separated "
         f"by '|'. If any row is bad, every problem is printed, nothing is queued, and the exit code is {EXIT_BAD_INPUT}.",
+        examples=["santa-videos import orders.csv"],
     )
     importer.add_argument("csv_file", metavar="orders.csv")
     importer.set_defaults(handler=cmd_import)
 
-    status = commands.add_parser("status", help="show where orders are (status, attempts, video or error)")
+    status = add_command(
+        commands, "status", help="show where orders are (status, attempts, video or error)",
+        examples=[f"santa-videos status {EXAMPLE_ORDER_ID}", f"santa-videos status {EXAMPLE_ORDER_ID} --json"],
+    )
     status.add_argument("order_ids", nargs="+", metavar="ORDER_ID")
     status.add_argument("--json", action="store_true", help="print JSON instead of one line per order")
     status.set_defaults(handler=cmd_status)
 
-    demo = commands.add_parser(
-        "demo", help="queue three sample orders and render them through the daemon, offline",
+    demo = add_command(
+        commands, "demo", help="queue three sample orders and render them through the daemon, offline",
         description="Queue three sample orders, start dagster-daemon for this instance (unless one is running), "
-        "wait until they are delivered, and print each video's path and wall time. Needs DAGSTER_HOME.",
+        "wait until they are delivered, and print each video's path and wall time. Needs the Dagster instance "
+        "(see santa-videos --help) and the workspace file.",
+        examples=["santa-videos demo", "santa-videos demo --providers fake"],
     )
     demo.add_argument("--workspace", default="workspace.yaml", help="the workspace file (default: workspace.yaml)")
     demo.add_argument("--timeout", type=int, default=900, help="seconds to wait for the deliveries (default 900)")

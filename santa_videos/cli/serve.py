@@ -4,6 +4,8 @@ import argparse
 import os
 import sys
 
+from santa_videos.cli.help import add_command
+from santa_videos.instance_home import require_orders_table
 from santa_videos.settings import load_settings
 
 DEFAULT_PORT = 8080
@@ -14,6 +16,7 @@ def cmd_serve_intake(args: argparse.Namespace) -> int:
 
     from santa_videos.intake_http import create_app
 
+    require_orders_table("serve-intake")
     settings = load_settings()
     secret = os.environ.get("SANTA_INTAKE_SECRET", "").strip() or None
     app = create_app(settings, shared_secret=secret)
@@ -25,14 +28,15 @@ def cmd_serve_intake(args: argparse.Namespace) -> int:
 
 
 def register(commands) -> None:
-    serve = commands.add_parser(
-        "serve-intake", help="serve the HTTP order intake (order form, POST /orders, order status, videos)",
+    serve = add_command(
+        commands, "serve-intake", help="serve the HTTP order intake (order form, POST /orders, order status, videos)",
         description="Serve the order intake: an order form at /, POST /orders (JSON or a form, optional photo), "
         "GET /orders/ORDER_ID (status; HTML for browsers, JSON otherwise) and the delivered videos at "
         "/videos/ORDER_ID.mp4. Bound to 127.0.0.1 by default: put a TLS reverse proxy in front to publish it. "
         "SANTA_INTAKE_SECRET, when set, makes POST /orders require the X-Santa-Intake-Secret header (for shops "
         "that post from their server; the form is then not offered). SANTA_INTAKE_ORDERS_PER_MINUTE caps orders "
         "per client address (default 10); SANTA_INTAKE_PHOTO_MAX_MB and SANTA_INTAKE_PHOTO_MAX_MEGAPIXELS cap photos.",
+        examples=["santa-videos serve-intake", "santa-videos serve-intake --port 8081 --log-level warning"],
     )
     serve.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
     serve.add_argument("--port", type=int, default=DEFAULT_PORT, help=f"port to listen on (default {DEFAULT_PORT})")
