@@ -36,8 +36,7 @@ class World:
         self.instance.add_dynamic_partitions("videos", [order.order_id])
         media = self.definitions.resources["media"]
         for name in ("video.mp4", "thumbnail.jpg"):
-            media.file(order.order_id, name).parent.mkdir(parents=True, exist_ok=True)
-            media.file(order.order_id, name).write_bytes(b"made by an earlier step")
+            media.publish_bytes(order.order_id, name, b"made by an earlier step")
         return order.order_id
 
     def deliver(self, order_id: str) -> dg.ExecuteInProcessResult:
