@@ -122,7 +122,7 @@ def _hammer(where, cap: int, worker: int, rounds: int, barrier, out_dir: str) ->
     rng = random.Random(worker)
     problems, hits, puts = [], 0, 0
     out = Path(out_dir) / f"out-{worker}.wav"
-    barrier.wait()
+    barrier.wait(timeout=120)  # a worker that failed before this point fails the test instead of hanging it
     for n in range(rounds):
         shared = key_for(rng.randrange(30))
         private = key_for(1000 * (worker + 1) + n)

@@ -215,6 +215,10 @@ def test_a_machine_that_never_saw_the_order_renders_it_from_the_bucket(delivered
     monkeypatch.setenv("SANTA_DATA_DIR", str(tmp_path / "machine-b"))
     monkeypatch.setenv("SANTA_ORDERS_DB_URL", table.url)  # shared, like the bucket
     elsewhere = load_settings()
+    # What a run killed outright on this machine left, for an order no run works on any more.
+    killed = elsewhere.media_dir / "tmp" / "ord_01m8n3xnc1cmhwd29c09b4aqzz" / "video"
+    killed.mkdir(parents=True)
+    (killed / "cue-00.txt").write_text("Hello, Quintessa")
     job = build_definitions(elsewhere).resolve_job_def("video_job")
     result = job.execute_in_process(
         instance=instance, partition_key=order.order_id, raise_on_error=False,
@@ -223,6 +227,6 @@ def test_a_machine_that_never_saw_the_order_renders_it_from_the_bucket(delivered
     assert result.success
     assert sorted(p.name for p in (elsewhere.media_dir / "scene").glob("loop-*.mp4")), "the clip library was made here"
     assert not (elsewhere.media_dir / "orders").exists(), "the order's files stay in the bucket"
-    assert not list((elsewhere.media_dir / "tmp").iterdir())
+    assert not list((elsewhere.media_dir / "tmp").iterdir()), "no scratch left here, the killed run's included"
     assert table.get(order.order_id).status == "delivered"
     assert ffprobe(stored(f"deliveries/{order.order_id}.mp4", tmp_path))["format"]["format_name"].startswith("mov")

@@ -3,7 +3,7 @@ import time
 import dagster as dg
 
 from santa_videos.assets.script import script
-from santa_videos.assets.steps import begin_step, require_file
+from santa_videos.assets.steps import begin_step, require_file, step_folder
 from santa_videos.media.files import read_json, write_json
 from santa_videos.media.script import script_from_json
 from santa_videos.media.speech import SAMPLE_RATE
@@ -24,7 +24,7 @@ def audio(
     voice provider of the chain that can serve does; the metadata says which, and why earlier ones did not. Speech
     already made for the same text, voice and settings comes from the audio cache without calling the provider."""
     order = begin_step(context, orders)
-    with media.step_folder(order.order_id, "audio") as work:
+    with step_folder(context, media, "audio") as work:
         lines = script_from_json(read_json(require_file(work, "script.json", "script")))
         started = time.monotonic()
         spoken, cache_hit = speak_with_cache(

@@ -3,7 +3,7 @@ import time
 import dagster as dg
 
 from santa_videos.assets.audio import audio
-from santa_videos.assets.steps import begin_step, require_file
+from santa_videos.assets.steps import begin_step, require_file, step_folder
 from santa_videos.media.files import read_json
 from santa_videos.partitions import video_partitions
 from santa_videos.resources.clip_chain import ClipChain
@@ -18,7 +18,7 @@ def clip(
     """Santa on screen for as long as he speaks, in the strategy the order asked for when it can be served,
     else the next cheaper one: lip-sync (Higgsfield), the template clip library, or the animated still."""
     order = begin_step(context, orders)
-    with media.step_folder(order.order_id, "clip") as work:
+    with step_folder(context, media, "clip") as work:
         timing = read_json(require_file(work, "cues.json", "audio"))
         started = time.monotonic()
         result = clips.render(

@@ -2,7 +2,7 @@ import time
 
 import dagster as dg
 
-from santa_videos.assets.steps import begin_step
+from santa_videos.assets.steps import begin_step, step_folder
 from santa_videos.media.files import write_json
 from santa_videos.media.script import script_to_json, write_script
 from santa_videos.partitions import video_partitions
@@ -17,7 +17,7 @@ def script(context: dg.AssetExecutionContext, orders: OrdersResource, media: Med
     order = begin_step(context, orders)
     started = time.monotonic()
     lines = write_script(order.child_name, order.spoken_name, order.age, order.language, order.mentions)
-    with media.step_folder(order.order_id, "script") as work:
+    with step_folder(context, media, "script") as work:
         path = work.publish("script.json", write_json(work.dir / "script.json", script_to_json(lines)))
     spoken = " ".join(line.spoken for line in lines)
     return dg.MaterializeResult(

@@ -1,5 +1,7 @@
 """What every video asset does first: find its order and record that a run is working on it."""
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import dagster as dg
@@ -7,7 +9,8 @@ import dagster as dg
 from santa_videos import faults
 from santa_videos.orders.status_rules import RunRef
 from santa_videos.orders.table import OrderNotFound, OrderRecord
-from santa_videos.resources.media_store import MediaMissing, StepFolder
+from santa_videos.order_runs import live_runs
+from santa_videos.resources.media_store import MediaMissing, MediaStore, StepFolder
 from santa_videos.resources.orders import OrdersResource
 
 
@@ -27,6 +30,15 @@ def begin_step(context: dg.AssetExecutionContext, orders: OrdersResource) -> Ord
     table.mark_rendering(order_id, RunRef.of(record))
     faults.inject(f"step:{context.asset_key.to_user_string()}")
     return order
+
+
+@contextmanager
+def step_folder(context: dg.AssetExecutionContext, media: MediaStore, step: str) -> Iterator[StepFolder]:
+    """The step's scratch folder on this machine, removed when the step ends. First go the scratch folders that
+    runs killed outright left on this machine for orders no run works on any more."""
+    media.tidy_scratch(lambda order_id: order_id == context.partition_key or bool(live_runs(context.instance, order_id)))
+    with media.step_folder(context.partition_key, step) as work:
+        yield work
 
 
 def require_file(work: StepFolder, name: str, made_by: str) -> Path:

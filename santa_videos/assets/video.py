@@ -4,7 +4,7 @@ import dagster as dg
 
 from santa_videos.assets.audio import audio
 from santa_videos.assets.clip import clip
-from santa_videos.assets.steps import begin_step, require_file
+from santa_videos.assets.steps import begin_step, require_file, step_folder
 from santa_videos.media.compose import compose_video, write_caption_files, write_thumbnail
 from santa_videos.media.ffmpeg_run import MediaError
 from santa_videos.media.files import read_json
@@ -41,7 +41,7 @@ def video(
     order = begin_step(context, orders)
     order_id = order.order_id
     settings = encoder.settings()
-    with media.step_folder(order_id, "video") as work:
+    with step_folder(context, media, "video") as work:
         timing = read_json(require_file(work, "cues.json", "audio"))
         cues = [Cue(**cue) for cue in timing["cues"]]
         clip_file, audio_file = require_file(work, "clip.mp4", "clip"), require_file(work, "audio.wav", "audio")

@@ -47,7 +47,12 @@ class StoreAudioCache:
 
     def __init__(self, backend: ObjectBackend, max_bytes: int, engine: sa.Engine):
         self.backend, self.max_bytes, self.engine = backend, max_bytes, engine
-        metadata.create_all(engine)
+        try:
+            metadata.create_all(engine)
+        except sa.exc.DBAPIError:
+            # Machines starting at once on a fresh database race to create the tables (PostgreSQL then reports a
+            # duplicate type): the loser finds them made.
+            metadata.create_all(engine)
 
     @staticmethod
     def _keys(key: str) -> tuple[str, str]:

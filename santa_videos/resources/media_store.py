@@ -9,7 +9,7 @@ delivered. The scratch folders and the clip library stay on each machine, under 
 import functools
 import os
 import shutil
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -122,6 +122,16 @@ class MediaStore(dg.ConfigurableResource):
             yield StepFolder(self, order_id, folder)
         finally:
             self.release_scratch(order_id, step)
+
+    def tidy_scratch(self, keep: Callable[[str], bool]) -> int:
+        """Remove this machine's scratch folders of the orders `keep` refuses: what runs killed outright left here,
+        where no sensor of another machine can reach."""
+        removed = 0
+        for folder in sorted(self.scratch_root().glob("*")):
+            if not keep(folder.name):
+                shutil.rmtree(folder, ignore_errors=True)
+                removed += 1
+        return removed
 
     def scene_dir(self) -> Path:
         """The scene layers and template loops: made once per machine, on first use."""
