@@ -12,6 +12,7 @@ from pathlib import Path
 
 import dagster as dg
 
+from santa_videos.order_runs import PARTITION_TAG
 from santa_videos.orders.table import OrderTable
 from santa_videos.processes import ServerProcess, free_port, stop_process
 from santa_videos.settings import default_orders_db_url
@@ -30,7 +31,7 @@ def clean_env(inherit: tuple[str, ...] = (), **extra) -> dict:
 
 def video_runs(instance: dg.DagsterInstance, order_id: str | None = None) -> list[dg.DagsterRun]:
     """Video runs (of one order); the cleanup and metrics schedules may add runs of their own jobs."""
-    tags = {"dagster/partition": order_id} if order_id else {}
+    tags = {PARTITION_TAG: order_id} if order_id else {}
     return list(instance.get_runs(dg.RunsFilter(job_name="video_job", tags=tags)))
 
 

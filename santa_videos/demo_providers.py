@@ -1,6 +1,6 @@
 """`santa-videos demo --providers fake`: the paid path offline. The fake ElevenLabs and Higgsfield servers of the
-test suite run in a child process on 127.0.0.1, and this process's environment (inherited by the daemon and its
-runs) points SANTA_PROVIDERS=real at them with the fakes' own made-up keys."""
+test suite run in a child process on 127.0.0.1; the environment it prints (SANTA_PROVIDERS=real pointed at them,
+with the fakes' own made-up keys) goes into this process's, which the daemon and its runs inherit."""
 
 import json
 import os
@@ -20,16 +20,7 @@ class FakeProviders:
         line = self.process.stdout.readline()
         if not line:
             raise RuntimeError(f"the fake providers did not start: {self.process.stderr.read()[-2000:]}")
-        self.endpoints = json.loads(line)
-        os.environ.update({
-            "SANTA_PROVIDERS": "real",
-            "ELEVENLABS_BASE_URL": self.endpoints["elevenlabs_url"],
-            "ELEVENLABS_API_KEY": self.endpoints["elevenlabs_api_key"],
-            "SANTA_VOICE_ID": self.endpoints["voice_id"],
-            "HIGGSFIELD_BASE_URL": self.endpoints["higgsfield_url"],
-            "HIGGSFIELD_API_KEY": self.endpoints["higgsfield_api_key"],
-            "HIGGSFIELD_POLL_SECONDS": "0.5",
-        })
+        os.environ.update(json.loads(line))
 
     def stop(self) -> str:
         """Stop the fakes; returns what they counted (requests per provider, submissions)."""

@@ -19,8 +19,8 @@ import sqlalchemy as sa
 from santa_videos.instance_home import NoInstance, require_instance
 from santa_videos.orders.model import Status
 from santa_videos.orders.table import OrderTable, orders
+from santa_videos.providers.health import elevenlabs_status
 from santa_videos.providers.settings import load_provider_settings
-from santa_videos.resources.elevenlabs import ElevenLabsVoice
 from santa_videos.resources.media_store import media_store
 from santa_videos.settings import (
     StorageSettings, load_operations_settings, load_settings, load_storage_settings,
@@ -189,11 +189,7 @@ def _dagster_checks(max_heartbeat_age: int) -> list[Check]:
 def _ping_checks(providers) -> list[Check]:
     checks = []
     if providers.uses("elevenlabs"):
-        voice = ElevenLabsVoice(
-            api_key=os.environ.get("ELEVENLABS_API_KEY", ""), voice_id=providers.voice_id,
-            base_url=providers.elevenlabs_base_url, timeout_seconds=10,
-        )
-        checks.append(check_reachable("elevenlabs", voice.quota_status))
+        checks.append(check_reachable("elevenlabs", elevenlabs_status))
     if providers.uses("higgsfield"):
         checks.append(check_reachable("higgsfield", lambda: http_probe(providers.higgsfield_base_url)))
     return checks or [Check("providers", True, "no paid provider in use: nothing to ping")]

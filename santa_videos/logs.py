@@ -16,9 +16,9 @@ from datetime import datetime, timezone
 import dagster as dg
 from dagster._core.log_manager import LOG_RECORD_METADATA_ATTR
 
+from santa_videos.order_runs import PARTITION_TAG
 from santa_videos.settings import load_operations_settings
 
-PARTITION_TAG = "dagster/partition"
 ORDER_ID = re.compile(r"\bord_[0-9a-z]{26}\b")
 TEXT_FORMAT = "%(asctime)s - %(name)s - %(levelname)s - %(message)s"
 

@@ -9,30 +9,26 @@ class SettingsError(ValueError):
     """An environment variable holds a value the project cannot use."""
 
 
-def _int(name: str, default: int, minimum: int = 0) -> int:
+def _number(name: str, default: float, minimum: float = 0, kind=float):
+    """The variable as a number of `kind` (float or int), at least `minimum`; `default` when unset or empty."""
     raw = os.environ.get(name, "").strip()
     if not raw:
         return default
     try:
-        value = int(raw)
+        value = kind(raw)
     except ValueError:
-        raise SettingsError(f"{name} must be a whole number, got {raw!r}") from None
+        raise SettingsError(f"{name} must be a {'whole ' if kind is int else ''}number, got {raw!r}") from None
     if value < minimum:
-        raise SettingsError(f"{name} must be at least {minimum}, got {value}")
+        raise SettingsError(f"{name} must be at least {minimum}, got {raw}")
     return value
+
+
+def _int(name: str, default: int, minimum: int = 0) -> int:
+    return _number(name, default, minimum, kind=int)
 
 
 def _float(name: str, default: float) -> float:
-    raw = os.environ.get(name, "").strip()
-    if not raw:
-        return default
-    try:
-        value = float(raw)
-    except ValueError:
-        raise SettingsError(f"{name} must be a number, got {raw!r}") from None
-    if value < 0:
-        raise SettingsError(f"{name} must not be negative, got {value}")
-    return value
+    return _number(name, default)
 
 
 def _flag(name: str) -> bool:

@@ -186,20 +186,17 @@ def test_a_failed_last_attempt_marks_the_order_failed_with_step_and_reason(insta
     run = instance.get_run_by_id(result.run_id)
     failure = instance.get_records_for_run(run.run_id, of_type=dg.DagsterEventType.RUN_FAILURE).records[0].event_log_entry
     resources = {"orders": definitions.resources["orders"], "media": definitions.resources["media"]}
-    instance.add_run_tags(run.run_id, {"dagster/will_retry": "true"})
-    context = dg.build_run_status_sensor_context(
-        sensor_name="order_failure_sensor", dagster_event=failure.dagster_event, dagster_instance=instance,
-        dagster_run=instance.get_run_by_id(run.run_id), resources=resources,
-    ).for_run_failure()
-    order_failure_sensor(context)
-    assert table.get(order.order_id).status == "rendering", "an attempt that will be retried is not a dead letter"
 
-    instance.add_run_tags(run.run_id, {"dagster/will_retry": "false"})
-    context = dg.build_run_status_sensor_context(
-        sensor_name="order_failure_sensor", dagster_event=failure.dagster_event, dagster_instance=instance,
-        dagster_run=instance.get_run_by_id(run.run_id), resources=resources,
-    ).for_run_failure()
-    order_failure_sensor(context)
+    def failure_sensor_sees_the_run(will_retry: str) -> None:
+        instance.add_run_tags(run.run_id, {"dagster/will_retry": will_retry})
+        order_failure_sensor(dg.build_run_status_sensor_context(
+            sensor_name="order_failure_sensor", dagster_event=failure.dagster_event, dagster_instance=instance,
+            dagster_run=instance.get_run_by_id(run.run_id), resources=resources,
+        ).for_run_failure())
+
+    failure_sensor_sees_the_run(will_retry="true")
+    assert table.get(order.order_id).status == "rendering", "an attempt that will be retried is not a dead letter"
+    failure_sensor_sees_the_run(will_retry="false")
     record = table.get(order.order_id)
     assert record.status == "failed" and record.run_id == run.run_id
     assert record.last_error.startswith("step video: ") and "encoding the final video failed" in record.last_error

@@ -9,20 +9,10 @@ import dagster as dg
 from dagster._core.storage.local_compute_log_manager import LocalComputeLogManager
 
 from santa_videos.media.audio_cache import AudioCache
+from santa_videos.order_runs import live_runs, order_runs
 from santa_videos.orders.table import OrderTable
 from santa_videos.partitions import video_partitions
 from santa_videos.resources.media_store import MediaStore
-
-PARTITION_TAG = "dagster/partition"
-# A run in any of these may still write the order's files or need its partition: deleting the partition
-# under a queued or running run makes it fail when it stores its output.
-LIVE_RUN_STATUSES = [
-    dg.DagsterRunStatus.QUEUED,
-    dg.DagsterRunStatus.NOT_STARTED,
-    dg.DagsterRunStatus.STARTING,
-    dg.DagsterRunStatus.STARTED,
-    dg.DagsterRunStatus.CANCELING,
-]
 
 
 class OrderBusy(RuntimeError):
@@ -52,8 +42,9 @@ def remove_path(path: Path, tally: Tally, kind: str) -> None:
 
 
 def live_run_ids(instance: dg.DagsterInstance, order_id: str) -> list[str]:
-    runs = instance.get_runs(dg.RunsFilter(tags={PARTITION_TAG: order_id}, statuses=LIVE_RUN_STATUSES))
-    return [run.run_id for run in runs]
+    # A queued or running run may still write the order's files or need its partition: deleting the partition
+    # under it makes it fail when it stores its output.
+    return [run.run_id for run in live_runs(instance, order_id)]
 
 
 def require_idle(instance: dg.DagsterInstance, order_id: str) -> None:
@@ -65,7 +56,7 @@ def require_idle(instance: dg.DagsterInstance, order_id: str) -> None:
 def remove_dagster_records(instance: dg.DagsterInstance, order_id: str, tally: Tally) -> None:
     """The order's runs (with their event logs), their compute logs, and its `videos` partition."""
     manager = instance.compute_log_manager
-    for run in instance.get_runs(dg.RunsFilter(tags={PARTITION_TAG: order_id})):
+    for run in order_runs(instance, order_id):
         if isinstance(manager, LocalComputeLogManager):
             tally["compute_log_bytes"] += tree_bytes(Path(manager._base_dir) / run.run_id)
         manager.delete_logs(prefix=[run.run_id])

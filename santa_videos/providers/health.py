@@ -7,11 +7,9 @@ from santa_videos.providers.wiring import build_voice
 from santa_videos.settings import load_settings
 
 
-def elevenlabs_status() -> tuple[bool, str] | None:
-    """(usable, words) from ElevenLabs' subscription, e.g. "quota exceeded"; None when ElevenLabs is not in use."""
+def elevenlabs_status() -> tuple[bool, str]:
+    """(usable, words) from ElevenLabs' subscription, e.g. "quota exceeded", asked by the voice a run would use."""
     providers = load_provider_settings()
-    if "elevenlabs" not in providers.speech_chain:
-        return None
     # Initialized as in a run, so EnvVar keys are read from the environment.
     with dg.build_resources({"voice": build_voice(load_settings(), providers)}) as resources:
         return resources.voice.elevenlabs.quota_status()

@@ -4,7 +4,7 @@ and Higgsfield first, the local providers behind them). API keys are not read he
 import os
 from dataclasses import dataclass
 
-from santa_videos.settings import SettingsError
+from santa_videos.settings import SettingsError, _number
 
 SPEECH_PROVIDERS = ("elevenlabs", "espeak")
 CLIP_STRATEGIES = ("lipsync", "template", "still")
@@ -16,19 +16,6 @@ DEFAULT_CHAINS = {
 
 def _env(name: str, default: str) -> str:
     return os.environ.get(name, "").strip() or default
-
-
-def _number(name: str, default: float, minimum: float = 0, kind=float):
-    raw = _env(name, "")
-    if not raw:
-        return default
-    try:
-        value = kind(raw)
-    except ValueError:
-        raise SettingsError(f"{name} must be a {'whole ' if kind is int else ''}number, got {raw!r}") from None
-    if value < minimum:
-        raise SettingsError(f"{name} must be at least {minimum}, got {raw}")
-    return value
 
 
 def _chain(name: str, default: str, known: tuple[str, ...]) -> list[str]:

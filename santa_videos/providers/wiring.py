@@ -17,6 +17,15 @@ def _key(name: str, is_set: bool):
     return dg.EnvVar(name) if is_set else ""
 
 
+def _retry_policy(providers: ProviderSettings) -> dict:
+    """Every paid provider retries its calls by the same settings (SANTA_PROVIDER_MAX_ATTEMPTS and the rest)."""
+    return {
+        "max_attempts": providers.max_attempts,
+        "retry_base_seconds": providers.retry_base_seconds,
+        "retry_budget_seconds": providers.retry_budget_seconds,
+    }
+
+
 def build_voice(settings: Settings, providers: ProviderSettings) -> SpeechChain:
     return SpeechChain(
         providers=providers.speech_chain,
@@ -27,10 +36,8 @@ def build_voice(settings: Settings, providers: ProviderSettings) -> SpeechChain:
             output_format=providers.elevenlabs_output_format,
             base_url=providers.elevenlabs_base_url,
             timeout_seconds=providers.elevenlabs_timeout_seconds,
-            max_attempts=providers.max_attempts,
-            retry_base_seconds=providers.retry_base_seconds,
-            retry_budget_seconds=providers.retry_budget_seconds,
             ffmpeg_timeout_seconds=settings.ffmpeg_timeout_seconds,
+            **_retry_policy(providers),
             **providers.elevenlabs_voice_settings,
         ),
         espeak=EspeakVoice(timeout_seconds=settings.ffmpeg_timeout_seconds),
@@ -50,9 +57,7 @@ def build_clips(settings: Settings, providers: ProviderSettings) -> ClipChain:
             poll_max_seconds=providers.higgsfield_poll_max_seconds,
             deadline_seconds=providers.higgsfield_deadline_seconds,
             max_download_mb=providers.higgsfield_max_download_mb,
-            max_attempts=providers.max_attempts,
-            retry_base_seconds=providers.retry_base_seconds,
-            retry_budget_seconds=providers.retry_budget_seconds,
+            **_retry_policy(providers),
         ),
         timeout_seconds=settings.ffmpeg_timeout_seconds,
         threads=settings.ffmpeg_threads,

@@ -1,12 +1,12 @@
-"""`python -m santa_videos_tests.fakes`: serve both fakes until stopped; prints one JSON line with their URLs
-and the credentials they accept (fake ones)."""
+"""`python -m santa_videos_tests.fakes`: serve both fakes until stopped. Prints one JSON line: the environment that
+points SANTA_PROVIDERS=real at them (their URLs, the made-up keys they accept, a short first poll)."""
 
 import json
 import signal
 import sys
 import threading
 
-from santa_videos_tests.fakes import FakeElevenLabs, FakeHiggsfield
+from santa_videos_tests.fakes import FakeElevenLabs, FakeHiggsfield, real_providers_env
 
 
 def main() -> int:
@@ -15,10 +15,7 @@ def main() -> int:
     signal.signal(signal.SIGINT, lambda *_: stop.set())
     # A fast fake: the demo shows the paid path, not the providers' waiting times.
     with FakeElevenLabs() as voice, FakeHiggsfield(queued_polls=1, running_polls=1) as clips:
-        print(json.dumps({
-            "elevenlabs_url": voice.url, "elevenlabs_api_key": voice.api_key, "voice_id": sorted(voice.voice_ids)[0],
-            "higgsfield_url": clips.url, "higgsfield_api_key": clips.api_key,
-        }), flush=True)
+        print(json.dumps({**real_providers_env(voice, clips), "HIGGSFIELD_POLL_SECONDS": "0.5"}), flush=True)
         stop.wait()
         print(json.dumps({"elevenlabs_requests": voice.count(), "higgsfield_requests": clips.count(),
                           "higgsfield_submissions": clips.count("submit"),

@@ -15,8 +15,7 @@ from santa_videos.definitions import build_definitions
 from santa_videos.media.clip_library import ensure_library, ensure_portrait
 from santa_videos.orders import OrderTable, parse_order
 from santa_videos.settings import load_settings
-from santa_videos_tests.fakes.elevenlabs import FakeElevenLabs
-from santa_videos_tests.fakes.higgsfield import FakeHiggsfield
+from santa_videos_tests.fakes import FakeElevenLabs, FakeHiggsfield, real_providers_env
 
 FAST_ENV = {
     "SANTA_PROVIDERS": "real",
@@ -31,11 +30,7 @@ FAST_ENV = {
 
 
 def provider_env(voice: FakeElevenLabs, clips: FakeHiggsfield) -> dict[str, str]:
-    return {
-        **FAST_ENV,
-        "ELEVENLABS_API_KEY": voice.api_key, "ELEVENLABS_BASE_URL": voice.url, "SANTA_VOICE_ID": sorted(voice.voice_ids)[0],
-        "HIGGSFIELD_API_KEY": clips.api_key, "HIGGSFIELD_BASE_URL": clips.url,
-    }
+    return {**FAST_ENV, **real_providers_env(voice, clips)}
 
 
 @dataclass
