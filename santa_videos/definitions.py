@@ -59,6 +59,8 @@ def build_definitions(settings: Settings, **resource_overrides) -> dg.Definition
         loggers={"console": santa_console_logger},
         sensors=[intake_sensor, *RUN_STATUS_SENSORS, order_reconciler],
         resources={**build_resources(settings), **resource_overrides},
+        # As video_job runs: a run launched from the UI (an asset selection) runs its steps in one process too.
+        executor=dg.in_process_executor,
     )
 
 

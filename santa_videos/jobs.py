@@ -16,9 +16,6 @@ def video_run_tags() -> dict[str, str]:
     return {"dagster/max_retries": str(load_settings().max_job_attempts - 1)}
 
 
-STEP_RETRY_POLICY = dg.RetryPolicy(max_retries=2, delay=1, backoff=dg.Backoff.EXPONENTIAL, jitter=dg.Jitter.PLUS_MINUS)
-
-
 # In-process execution: the five steps of one video run in one process, one after the other, which saves a
 # process start and a code load per step; parallelism comes from running several videos at once.
 video_job = dg.define_asset_job(
@@ -26,9 +23,6 @@ video_job = dg.define_asset_job(
     selection=dg.AssetSelection.assets(*VIDEO_ASSETS),
     executor_def=dg.in_process_executor,
     tags=video_run_tags(),
-    # A step that fails transiently (a busy disk, a dropped database connection) is tried again in the same run;
-    # permanent errors raise Failure(allow_retries=False) and are not.
-    op_retry_policy=STEP_RETRY_POLICY,
     config=CONSOLE_LOGGER_RUN_CONFIG,
     description="Render and deliver one order's video (one partition of `videos`).",
 )

@@ -1,58 +1,59 @@
-"""Bursts never exceed the paid plans' concurrency: the intake sensor tags each run that will call a paid provider
-with one of N slots from the environment, and the instance's run queue holds one live run per slot."""
+"""Bursts never exceed the paid plans' concurrency, however a run was launched: the steps that call a paid provider
+take a slot of its concurrency pool (`audio`: elevenlabs, `clip`: higgsfield), every video step has the step
+retry policy, and the intake sensor puts the pools' limits from the environment into the instance."""
 
 import shutil
 
 import dagster as dg
 import yaml
 
+from santa_videos.definitions import build_definitions
+from santa_videos.jobs import VIDEO_ASSETS
 from santa_videos.sensors.intake import intake_sensor
-from santa_videos_tests.conftest import PROJECT_ROOT, make_order
+from santa_videos.settings import load_settings
+from santa_videos_tests.conftest import PROJECT_ROOT
 from santa_videos_tests.fakes.pipeline import FAST_ENV
 
 
-def sensor_tags(table, definitions, instance) -> dict[str, dict]:
+def tick(instance, monkeypatch, **env) -> dict[str, int]:
+    for name, value in env.items():
+        monkeypatch.setenv(name, value)
+    definitions = build_definitions(load_settings())
     context = dg.build_sensor_context(instance=instance, resources={"orders": definitions.resources["orders"]})
-    return {request.partition_key: request.tags for request in intake_sensor(context).run_requests}
+    intake_sensor(context)
+    return {pool.name: pool.limit for pool in instance.event_log_storage.get_pool_limits()}
 
 
-def test_runs_that_call_a_paid_provider_carry_a_slot_tag(settings, table, instance, definitions, monkeypatch):
-    monkeypatch.setenv("SANTA_PROVIDERS", FAST_ENV["SANTA_PROVIDERS"])
-    monkeypatch.setenv("SANTA_ELEVENLABS_MAX_RUNS", "3")
-    monkeypatch.setenv("SANTA_HIGGSFIELD_MAX_RUNS", "2")
-    orders = [make_order(strategy=s) for s in ("lipsync", "template", "lipsync", "lipsync", "still")]
-    table.add(orders)
-    tags = sensor_tags(table, definitions, instance)
-    seq = {o.order_id: table.get(o.order_id).seq for o in orders}
-    for order in orders:
-        run_tags = tags[order.order_id]
-        assert run_tags["santa/elevenlabs"] == f"slot-{seq[order.order_id] % 3}"
-        if order.strategy == "lipsync":
-            assert run_tags["santa/higgsfield"] == f"slot-{seq[order.order_id] % 2}"
-        else:
-            assert "santa/higgsfield" not in run_tags
-        assert "Emma" not in repr(run_tags)
-    assert len({tags[o.order_id]["santa/higgsfield"] for o in orders if o.strategy == "lipsync"}) == 2
+def test_the_provider_steps_take_pool_slots_and_every_step_has_the_retry_policy(definitions):
+    pools = {asset.key.to_user_string(): definitions.resolve_assets_def(asset.key).op.pool for asset in VIDEO_ASSETS}
+    assert pools == {"script": None, "audio": "elevenlabs", "clip": "higgsfield", "video": None, "delivery": None}
+    # What the UI launches for a partition is an asset selection of the same assets, so it has what they have.
+    ui_job = definitions.resolve_implicit_global_asset_job_def()
+    for asset in VIDEO_ASSETS:
+        assert ui_job.graph.node_named(asset.key.to_user_string()).definition.retry_policy.max_retries == 2
+    assert ui_job.executor_def.name == "in_process"
 
 
-def test_the_embedded_default_tags_no_provider(settings, table, instance, definitions, monkeypatch):
-    monkeypatch.delenv("SANTA_PROVIDERS", raising=False)
-    order = make_order(strategy="lipsync")
-    table.add([order])
-    run_tags = sensor_tags(table, definitions, instance)[order.order_id]
-    assert not [key for key in run_tags if key.startswith("santa/")]
+def test_the_intake_sensor_sets_the_pool_limits_from_the_environment(settings, instance, monkeypatch):
+    real = {"SANTA_PROVIDERS": FAST_ENV["SANTA_PROVIDERS"]}
+    limits = tick(instance, monkeypatch, **real, SANTA_ELEVENLABS_MAX_RUNS="3", SANTA_HIGGSFIELD_MAX_RUNS="2")
+    assert limits == {"elevenlabs": 3, "higgsfield": 2}
+    assert tick(instance, monkeypatch, **real, SANTA_HIGGSFIELD_MAX_RUNS="1") == {"elevenlabs": 3, "higgsfield": 1}
+    # Without the paid providers their pools have no limit (no slot is ever waited for).
+    monkeypatch.delenv("SANTA_PROVIDERS")
+    assert tick(instance, monkeypatch) == {}
 
 
-def test_the_instance_queue_limits_one_run_per_provider_slot(tmp_path, monkeypatch):
-    config = yaml.safe_load((PROJECT_ROOT / "dagster.yaml").read_text())
-    limits = {limit["key"]: limit for limit in config["run_queue"]["tag_concurrency_limits"]}
-    for key in ("santa/elevenlabs", "santa/higgsfield"):
-        assert limits[key] == {"key": key, "value": {"applyLimitPerUniqueValue": True}, "limit": 1}
-    # The file loads as an instance and its queue has those limits.
+def test_the_instance_files_load_without_run_tag_limits_for_the_providers(tmp_path, monkeypatch):
+    for source in (PROJECT_ROOT / "dagster.yaml", PROJECT_ROOT / "deploy" / "dagster.postgres.yaml"):
+        config = yaml.safe_load(source.read_text())
+        keys = {limit["key"] for limit in config["run_queue"]["tag_concurrency_limits"]}
+        assert keys == {"dagster/partition"}, source
+        assert "concurrency" not in config, "a concurrency block would rule out max_concurrent_runs from the environment"
+        assert config["run_monitoring"]["free_slots_after_run_end_seconds"] > 0
     shutil.copy(PROJECT_ROOT / "dagster.yaml", tmp_path / "dagster.yaml")
     monkeypatch.setenv("DAGSTER_HOME", str(tmp_path))
     monkeypatch.setenv("SANTA_MAX_CONCURRENT_RUNS", "4")
     with dg.DagsterInstance.from_config(str(tmp_path)) as instance:
-        queue = instance.get_concurrency_config().run_queue_config
-        loaded = {limit["key"] for limit in queue.tag_concurrency_limits}
-        assert {"santa/elevenlabs", "santa/higgsfield", "dagster/partition"} <= loaded
+        assert instance.get_concurrency_config().run_queue_config.max_concurrent_runs == 4
+        assert instance.event_log_storage.supports_global_concurrency_limits

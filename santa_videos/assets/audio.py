@@ -3,19 +3,23 @@ import time
 import dagster as dg
 
 from santa_videos.assets.script import script
-from santa_videos.assets.steps import begin_step, require_file, step_folder
+from santa_videos.assets.steps import STEP_RETRY_POLICY, begin_step, require_file, step_folder
 from santa_videos.media.files import read_json, write_json
 from santa_videos.media.script import script_from_json
 from santa_videos.media.speech import SAMPLE_RATE
 from santa_videos.media.timings import words_json
 from santa_videos.partitions import video_partitions
+from santa_videos.providers.pools import ELEVENLABS_POOL
 from santa_videos.resources.audio_cache import AudioCacheResource, speak_with_cache
 from santa_videos.resources.media_store import MediaStore
 from santa_videos.resources.orders import OrdersResource
 from santa_videos.resources.speech_chain import SpeechChain
 
 
-@dg.asset(partitions_def=video_partitions, group_name="videos", kinds={"elevenlabs", "espeak"}, deps=[script])
+@dg.asset(
+    partitions_def=video_partitions, group_name="videos", kinds={"elevenlabs", "espeak"}, deps=[script],
+    pool=ELEVENLABS_POOL, retry_policy=STEP_RETRY_POLICY,
+)
 def audio(
     context: dg.AssetExecutionContext, orders: OrdersResource, media: MediaStore, voice: SpeechChain,
     audio_cache: AudioCacheResource,

@@ -3,15 +3,19 @@ import time
 import dagster as dg
 
 from santa_videos.assets.audio import audio
-from santa_videos.assets.steps import begin_step, require_file, step_folder
+from santa_videos.assets.steps import STEP_RETRY_POLICY, begin_step, require_file, step_folder
 from santa_videos.media.files import read_json
 from santa_videos.partitions import video_partitions
+from santa_videos.providers.pools import HIGGSFIELD_POOL
 from santa_videos.resources.clip_chain import ClipChain
 from santa_videos.resources.media_store import MediaStore
 from santa_videos.resources.orders import OrdersResource
 
 
-@dg.asset(partitions_def=video_partitions, group_name="videos", kinds={"ffmpeg", "higgsfield"}, deps=[audio])
+@dg.asset(
+    partitions_def=video_partitions, group_name="videos", kinds={"ffmpeg", "higgsfield"}, deps=[audio],
+    pool=HIGGSFIELD_POOL, retry_policy=STEP_RETRY_POLICY,
+)
 def clip(
     context: dg.AssetExecutionContext, orders: OrdersResource, media: MediaStore, clips: ClipChain
 ) -> dg.MaterializeResult:

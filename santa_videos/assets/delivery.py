@@ -2,7 +2,7 @@ import time
 
 import dagster as dg
 
-from santa_videos.assets.steps import begin_step
+from santa_videos.assets.steps import STEP_RETRY_POLICY, begin_step
 from santa_videos.assets.video import video
 from santa_videos.partitions import video_partitions
 from santa_videos.resources.media_store import MediaMissing, MediaStore
@@ -15,6 +15,7 @@ SHOP_CHECK = "shop_notified"
 @dg.asset(
     partitions_def=video_partitions,
     group_name="videos",
+    retry_policy=STEP_RETRY_POLICY,
     kinds={"python"},
     deps=[video],
     check_specs=[

@@ -2,7 +2,7 @@ import time
 
 import dagster as dg
 
-from santa_videos.assets.steps import begin_step, step_folder
+from santa_videos.assets.steps import STEP_RETRY_POLICY, begin_step, step_folder
 from santa_videos.media.files import write_json
 from santa_videos.media.script import script_to_json, write_script
 from santa_videos.partitions import video_partitions
@@ -10,7 +10,7 @@ from santa_videos.resources.media_store import MediaStore
 from santa_videos.resources.orders import OrdersResource
 
 
-@dg.asset(partitions_def=video_partitions, group_name="videos", kinds={"python"})
+@dg.asset(partitions_def=video_partitions, group_name="videos", kinds={"python"}, retry_policy=STEP_RETRY_POLICY)
 def script(context: dg.AssetExecutionContext, orders: OrdersResource, media: MediaStore) -> dg.MaterializeResult:
     """Santa's lines for the order, from the templates of its language: captions with the name as spelled,
     speech with its phonetic spelling when the order gives one."""

@@ -4,7 +4,7 @@ import dagster as dg
 
 from santa_videos.assets.audio import audio
 from santa_videos.assets.clip import clip
-from santa_videos.assets.steps import begin_step, require_file, step_folder
+from santa_videos.assets.steps import STEP_RETRY_POLICY, begin_step, require_file, step_folder
 from santa_videos.media.compose import compose_video, write_caption_files, write_thumbnail
 from santa_videos.media.ffmpeg_run import MediaError
 from santa_videos.media.files import read_json
@@ -21,6 +21,7 @@ SPEC_CHECK = "meets_delivery_spec"
 @dg.asset(
     partitions_def=video_partitions,
     group_name="videos",
+    retry_policy=STEP_RETRY_POLICY,
     kinds={"ffmpeg"},
     deps=[clip, audio],
     check_specs=[

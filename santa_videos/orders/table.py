@@ -200,12 +200,6 @@ class OrderTable:
             values.update(run_id=run.run_id, run_storage_id=run.storage_id)
         return self._transition(order_id, status_rules.to_failed(orders, run), **values)
 
-    def strategies_of(self, order_ids: list[str]) -> dict[str, str]:
-        """order_id -> requested clip strategy (for the intake sensor's provider tags; no personal data)."""
-        query = sa.select(orders.c.order_id, orders.c.strategy).where(orders.c.order_id.in_(order_ids))
-        with self.engine.connect() as conn:
-            return {row.order_id: row.strategy for row in conn.execute(query)}
-
     def set_clip_request(self, order_id: str, request_id: str | None) -> None:
         """Save (or, with None, forget) the lip-sync provider's request id of the order."""
         self._update(order_id, clip_request_id=request_id)

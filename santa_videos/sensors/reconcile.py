@@ -63,8 +63,8 @@ def order_reconciler(context: dg.SensorEvaluationContext, orders: OrdersResource
             table.mark_failed(order_id, f"gave up after {len(runs)} runs without a delivery", RunRef.of(latest))
             dead_lettered.append(order_id)
             continue
-        to_request.append((seq, order_id, f"{order_id}/reconcile/{len(runs)}"))
-    requests = video_run_requests(table, to_request)
+        to_request.append((order_id, f"{order_id}/reconcile/{len(runs)}"))
+    requests = video_run_requests(to_request)
     if not requests:
         return dg.SkipReason(f"nothing to request again; dead-lettered {len(dead_lettered)} orders")
     context.log.info(f"requesting {len(requests)} orders again; dead-lettered {len(dead_lettered)}")
