@@ -149,3 +149,14 @@ def step_events(instance: dg.DagsterInstance, run_id: str, event_type: dg.Dagste
 
 def wait_seconds(start: float) -> float:
     return round(time.monotonic() - start, 1)
+
+
+def most_at_once(records) -> int:
+    """The largest number of runs that were in progress at the same moment."""
+    # At equal times an end counts before a start: a slot freed and taken at once is not an overlap.
+    moments = sorted([(r.start_time, 1) for r in records] + [(r.end_time, -1) for r in records])
+    running = peak = 0
+    for _moment, change in moments:
+        running += change
+        peak = max(peak, running)
+    return peak

@@ -10,24 +10,13 @@ import dagster as dg
 import pytest
 
 from santa_videos.order_runs import describe_failure, failed_step_and_reason
-from santa_videos_tests.reliability import drill, kill9, wait_seconds  # noqa: F401 (fixture)
+from santa_videos_tests.reliability import drill, kill9, most_at_once, wait_seconds  # noqa: F401 (fixture)
 
 # CI runs 50; SANTA_TEST_BACKLOG_ORDERS shrinks the backlog for a quick local check of the same path.
 ORDERS = int(os.environ.get("SANTA_TEST_BACKLOG_ORDERS", "50"))
 # Three runs at once keep both cores busy while a finished run's slot waits for the next launch.
 MAX_CONCURRENT = 3
 MAX_JOB_ATTEMPTS = 3
-
-
-def most_at_once(records) -> int:
-    """The largest number of runs that were in progress at the same moment."""
-    # At equal times an end counts before a start: a slot freed and taken at once is not an overlap.
-    moments = sorted([(r.start_time, 1) for r in records] + [(r.end_time, -1) for r in records])
-    running = peak = 0
-    for _moment, change in moments:
-        running += change
-        peak = max(peak, running)
-    return peak
 
 
 @pytest.mark.slow

@@ -16,7 +16,7 @@ from santa_videos.orders import parse_order
 from santa_videos_tests.fakes import FakeElevenLabs, FakeHiggsfield
 from santa_videos_tests.fakes.pipeline import provider_env
 from santa_videos_tests.fakes.server import Fault
-from santa_videos_tests.reliability import drill  # noqa: F401 (fixture)
+from santa_videos_tests.reliability import drill, most_at_once  # noqa: F401 (fixture)
 
 NAMES = ("Emma", "Mateo", "Lucía")
 SPEECH_SECONDS = 1.5  # how long the fake ElevenLabs takes to answer each request
@@ -24,16 +24,6 @@ SPEECH_SECONDS = 1.5  # how long the fake ElevenLabs takes to answer each reques
 
 def pool_limits(instance: dg.DagsterInstance) -> dict[str, int]:
     return {pool.name: pool.limit for pool in instance.event_log_storage.get_pool_limits()}
-
-
-def overlapping(records: list[dg.RunRecord]) -> int:
-    """The most runs that were in progress at the same moment."""
-    moments = sorted([(r.start_time, 1) for r in records] + [(r.end_time, -1) for r in records])
-    most = running = 0
-    for _moment, change in moments:
-        running += change
-        most = max(most, running)
-    return most
 
 
 @pytest.mark.slow
@@ -76,7 +66,7 @@ def test_runs_launched_from_the_ui_obey_the_provider_pools_and_the_step_retry_po
         ids = {order.order_id for order in orders}
         rendered_by = {run.run_id for run in instance.get_runs() if run.tags.get("dagster/partition") in ids}
         assert rendered_by == set(run_ids), "no other run rendered these orders"
-        assert overlapping(records) >= 2, "the runs ran side by side, so only the pools kept the providers to one"
+        assert most_at_once(records) >= 2, "the runs ran side by side, so only the pools kept the providers to one"
         generations = [(job.status, job.polls) for job in clips.jobs.values()]
         assert (voice.count("tts"), clips.count("submit"), len(generations)) == (3, 3, 3), (generations, clips.peak_active)
         arrivals = sorted(request.received_at for request in voice.requests("tts"))
