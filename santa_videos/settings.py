@@ -75,6 +75,8 @@ class Settings:
     intake_orders_per_minute: int
     intake_photo_max_bytes: int
     intake_photo_max_pixels: int
+    max_concurrent_runs: int
+    expected_render_seconds: float
 
     @property
     def media_dir(self) -> Path:
@@ -176,6 +178,9 @@ def load_settings() -> Settings:
         intake_orders_per_minute=_int("SANTA_INTAKE_ORDERS_PER_MINUTE", 10, minimum=1),
         intake_photo_max_bytes=_int("SANTA_INTAKE_PHOTO_MAX_MB", 5, minimum=1) * 1024 * 1024,
         intake_photo_max_pixels=_int("SANTA_INTAKE_PHOTO_MAX_MEGAPIXELS", 25, minimum=1) * 1_000_000,
+        max_concurrent_runs=_int("SANTA_MAX_CONCURRENT_RUNS", int(INSTANCE_ENV_DEFAULTS["SANTA_MAX_CONCURRENT_RUNS"])),
+        # One video's render time until there are deliveries to measure it (orders/estimates.py).
+        expected_render_seconds=_number("SANTA_EXPECTED_RENDER_SECONDS", 120, minimum=1),
     )
 
 

@@ -44,6 +44,11 @@ def delivery(
         ) from None
     location = media.delivery_location(order_id)
     orders.table().mark_delivered(order_id, location)
+    # The render time the estimated ready times are worked out from (orders/estimates.py).
+    run_started = context.instance.get_run_record_by_id(context.run.run_id).start_time
+    render_seconds = time.time() - run_started if run_started else None
+    if render_seconds is not None:
+        orders.table().record_render_time(order_id, render_seconds)
     notice = "not configured"
     if webhook.enabled:
         outcome = webhook.notify(order_id, orders.table().get(order_id).delivered_at, context.log)
@@ -56,6 +61,7 @@ def delivery(
             "size_bytes": published.size,
             "webhook": notice,
             "publish_s": round(time.monotonic() - started, 3),
+            "render_s": round(render_seconds, 1) if render_seconds is not None else "unknown",
         },
         check_results=[
             dg.AssetCheckResult(

@@ -9,6 +9,7 @@ from santa_videos.cli.help import EXAMPLE_ORDER_ID, add_command
 from santa_videos.instance_home import require_instance, require_orders_table
 from santa_videos.orders.intake import BatchInvalid, read_csv_orders, read_json_orders
 from santa_videos.orders.model import LANGUAGES, MAX_MENTIONS, Order, OrderInvalid, Strategy, parse_order
+from santa_videos.orders.estimates import unreachable_deadlines
 from santa_videos.orders.queueing import OrderConflict, describe
 from santa_videos.orders.table import OrderNotFound, OrderTable
 from santa_videos.settings import load_settings
@@ -29,11 +30,16 @@ def _fail_input(errors: list[str]) -> int:
 
 
 def _queue(command: str, orders: list[Order], label: str = "item", first_number: int = 1) -> int:
-    """Queue the orders, all or none; an order id sent before with other fields is refused (exit 2)."""
+    """Queue the orders, all or none; a deadline no queue could meet, or an order id sent before with other
+    fields, is refused (exit 2)."""
+    where = (lambda position: "") if len(orders) == 1 else (lambda position: f"{label} {first_number + position}: ")
+    table = _table(command)
+    late = unreachable_deadlines(table, orders)
+    if late:
+        return _fail_input([where(position) + why for position, why in late])
     try:
-        results = _table(command).add(orders)
+        results = table.add(orders)
     except OrderConflict as exc:
-        where = (lambda position: "") if len(orders) == 1 else (lambda position: f"{label} {first_number + position}: ")
         return _fail_input([where(position) + describe(order_id, fields) for position, order_id, fields in exc.conflicts])
     for order_id, created in results:
         print(order_id)

@@ -21,6 +21,7 @@ from santa_videos.intake_http.limits import MAX_FORM_FIELDS_BYTES, BodySizeLimit
 from santa_videos.intake_http.orders import IntakeStore, public_status
 from santa_videos.intake_http.photos import PhotoInvalid, reencode_photo
 from santa_videos.orders.ids import is_order_id
+from santa_videos.orders.estimates import unreachable_deadlines
 from santa_videos.orders.model import OrderInvalid, parse_order
 from santa_videos.orders.queueing import OrderConflict
 from santa_videos.settings import Settings
@@ -118,6 +119,8 @@ def create_app(settings: Settings, shared_secret: str | None = None) -> Starlett
                 )
             except PhotoInvalid as exc:
                 errors.append(str(exc))
+        if order is not None:
+            errors.extend(why for _position, why in await run_in_threadpool(unreachable_deadlines, store.table, [order]))
         html = as_form and not _wants_json(request)
         if errors:
             if html:

@@ -51,3 +51,16 @@ def add_missing_columns(engine: sa.Engine, table: sa.Table) -> None:
             # Several processes may upgrade at once: only a column that is still missing is an error.
             if column.name not in {c["name"] for c in sa.inspect(engine).get_columns(table.name)}:
                 raise
+
+
+def add_missing_indexes(engine: sa.Engine, table: sa.Table) -> None:
+    """Indexes added by a later release to a table that already exists (create_all skips them)."""
+    present = {index["name"] for index in sa.inspect(engine).get_indexes(table.name)}
+    for index in table.indexes:
+        if index.name in present:
+            continue
+        try:
+            index.create(engine)
+        except sa.exc.DBAPIError:
+            if index.name not in {i["name"] for i in sa.inspect(engine).get_indexes(table.name)}:
+                raise

@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 from santa_videos import faults
 from santa_videos.orders import queueing, status_rules
-from santa_videos.orders.database import add_missing_columns, create_tables, make_engine
+from santa_videos.orders.database import add_missing_columns, add_missing_indexes, create_tables, make_engine
 from santa_videos.orders.model import Order, Status
 from santa_videos.orders.status_rules import RunRef
 
@@ -39,7 +39,9 @@ orders = sa.Table(
     sa.Column("video_path", sa.Text, nullable=True),
     sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
     sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
-    sa.Column("delivered_at", sa.DateTime(timezone=True), nullable=True),
+    sa.Column("delivered_at", sa.DateTime(timezone=True), nullable=True, index=True),
+    # From the delivering run's start to the delivery: the render time the estimated ready times use (estimates.py).
+    sa.Column("render_seconds", sa.Float, nullable=True),
     sa.Column("has_photo", sa.Boolean, nullable=True),
     # SHA-256 of the photo as the customer sent it: a repeat of the order must bring the same photo (queueing.py).
     sa.Column("photo_sha256", sa.String(64), nullable=True),
@@ -76,6 +78,7 @@ class OrderRecord:
     delivered_at: datetime | None
     has_photo: bool | None = None
     photo_sha256: str | None = None
+    render_seconds: float | None = None
     webhook_result: str | None = None
     webhook_at: datetime | None = None
     clip_request_id: str | None = None
@@ -121,6 +124,7 @@ class OrderTable:
                 engine = make_engine(self.url)
                 create_tables(engine, metadata)
                 add_missing_columns(engine, orders)
+                add_missing_indexes(engine, orders)
                 self._engine = engine
         return self._engine
 
@@ -152,6 +156,10 @@ class OrderTable:
         if row is None:
             raise OrderNotFound(f"no order with id {order_id}")
         return _record(row)
+
+    def existing_ids(self, order_ids: list[str]) -> set[str]:
+        with self.engine.connect() as conn:
+            return set(conn.execute(sa.select(orders.c.order_id).where(orders.c.order_id.in_(order_ids))).scalars())
 
     def waiting_after(self, seq: int, limit: int) -> list[tuple[int, str]]:
         """(seq, order_id) of queued orders after the intake cursor, oldest first; reads ids only."""
@@ -189,6 +197,10 @@ class OrderTable:
     def mark_delivered(self, order_id: str, video_path: Path) -> bool:
         values = dict(status=Status.DELIVERED, video_path=str(video_path), delivered_at=_now(), last_error=None)
         return self._transition(order_id, status_rules.to_delivered(orders), **values)
+
+    def record_render_time(self, order_id: str, seconds: float) -> None:
+        with self.engine.begin() as conn:
+            conn.execute(orders.update().where(orders.c.order_id == order_id).values(render_seconds=round(seconds, 3)))
 
     def record_webhook(self, order_id: str, result: str) -> None:
         self._update(order_id, webhook_result=result, webhook_at=_now())

@@ -1,0 +1,125 @@
+"""Honest deadlines: when an order will be ready, from its place in the intake queue and the pace the pipeline kept,
+and whether that misses its deadline (`at_risk`).
+
+The pace, read from the orders table:
+- render time, one video from its run's start to its delivery: the median of the last RECENT_DELIVERIES, or
+  SANTA_EXPECTED_RENDER_SECONDS before there are any;
+- throughput: the deliveries of the last hour, once there were at least MIN_DELIVERIES_PER_HOUR. Fewer (the start
+  of the day, a quiet hour) and the pipeline's capacity stands in: SANTA_MAX_CONCURRENT_RUNS videos per render time.
+
+An order with k orders rendering and p - 1 waiting before it is the (k + p)-th to be delivered, so it is ready at
+now + max(render time, (k + p) / throughput): never sooner than one render. A rendering order is ready one render
+time after its run started. The pace is read at most every PACE_TTL_SECONDS per process: status pages are polled.
+"""
+
+import math
+import statistics
+import threading
+import time
+from dataclasses import dataclass
+from datetime import datetime, timedelta, timezone
+
+import sqlalchemy as sa
+
+from santa_videos.orders.model import Order
+from santa_videos.orders.table import OrderTable, orders
+from santa_videos.settings import load_settings
+
+HOUR = timedelta(hours=1)
+MIN_DELIVERIES_PER_HOUR = 5
+RECENT_DELIVERIES = 50
+PACE_TTL_SECONDS = 30
+
+
+@dataclass(frozen=True)
+class Pace:
+    render_seconds: float
+    seconds_per_video: float
+    deliveries_last_hour: int
+    measured: bool  # throughput from the last hour's deliveries, rather than the capacity
+
+    def ready_at(self, ahead: int, now: datetime) -> datetime:
+        """When an order is ready that is the `ahead`-th to be delivered (1: nothing before it)."""
+        return now + timedelta(seconds=max(self.render_seconds, ahead * self.seconds_per_video))
+
+    def rendering_ready_at(self, started: datetime, now: datetime) -> datetime:
+        return max(now, started + timedelta(seconds=self.render_seconds))
+
+    def earliest_ready_at(self, now: datetime) -> datetime:
+        """The soonest an order sent now could be ready: nothing waiting before it."""
+        return self.ready_at(1, now)
+
+    def describe(self) -> str:
+        if self.measured:
+            return f"{self.deliveries_last_hour} videos delivered in the last hour"
+        return f"capacity: a video takes {self.render_seconds:.0f} s, fewer than {MIN_DELIVERIES_PER_HOUR} in the last hour"
+
+
+def read_pace(table: OrderTable, concurrency: int, expected_render_seconds: float, now: datetime) -> Pace:
+    with table.engine.connect() as conn:
+        recent = conn.execute(
+            sa.select(orders.c.render_seconds).where(orders.c.render_seconds.is_not(None))
+            .order_by(orders.c.delivered_at.desc()).limit(RECENT_DELIVERIES)
+        ).scalars().all()
+        delivered = conn.execute(
+            sa.select(sa.func.count()).select_from(orders).where(orders.c.delivered_at >= now - HOUR)
+        ).scalar_one()
+    render = statistics.median(recent) if recent else expected_render_seconds
+    if delivered >= MIN_DELIVERIES_PER_HOUR:
+        return Pace(render, HOUR.total_seconds() / delivered, delivered, measured=True)
+    return Pace(render, render / max(concurrency, 1), delivered, measured=False)
+
+
+def current_pace(table: OrderTable) -> Pace:
+    """The pace of the pipeline the table belongs to, read at most every PACE_TTL_SECONDS in this process."""
+    settings = load_settings()
+    cache = _caches.setdefault(table.url, PaceCache())
+    return cache.get(lambda: read_pace(
+        table, settings.max_concurrent_runs, settings.expected_render_seconds, datetime.now(timezone.utc)
+    ))
+
+
+class PaceCache:
+    """One pace, read again after PACE_TTL_SECONDS."""
+
+    def __init__(self):
+        self._lock = threading.Lock()
+        self._pace: Pace | None = None
+        self._read_at = 0.0
+
+    def get(self, read) -> Pace:
+        with self._lock:
+            if self._pace is None or time.monotonic() - self._read_at > PACE_TTL_SECONDS:
+                self._pace, self._read_at = read(), time.monotonic()
+            return self._pace
+
+
+def unreachable_deadlines(table: OrderTable, batch: list[Order]) -> list[tuple[int, str]]:
+    """(position, why) of each new order of the batch whose deadline cannot be met even with an empty queue. An
+    order already sent is left to the idempotent intake: a retry of it is no new promise."""
+    with_deadline = [(position, order) for position, order in enumerate(batch) if order.deadline is not None]
+    if not with_deadline:
+        return []
+    known = table.existing_ids([order.order_id for _position, order in with_deadline])
+    pace, now = current_pace(table), datetime.now(timezone.utc)
+    found = [(position, unreachable_deadline(order, pace, now)) for position, order in with_deadline
+             if order.order_id not in known]
+    return [(position, why) for position, why in found if why]
+
+
+def unreachable_deadline(order: Order, pace: Pace, now: datetime) -> str | None:
+    """Why the order's deadline cannot be met even with no other order waiting, naming the earliest it could."""
+    earliest = pace.earliest_ready_at(now)
+    if order.deadline is None or order.deadline >= earliest:
+        return None
+    # A whole minute, with a minute to spare: the same deadline sent again a moment later must be accepted.
+    minutes = math.ceil((earliest - now).total_seconds() / 60) + 1
+    shown = iso((now + timedelta(minutes=minutes)).replace(second=0, microsecond=0))
+    return f"deadline: cannot be met even with no other order waiting; the earliest it could be ready is {shown}"
+
+
+def iso(moment: datetime) -> str:
+    return moment.astimezone(timezone.utc).replace(microsecond=0).isoformat().replace("+00:00", "Z")
+
+
+_caches: dict[str, PaceCache] = {}
