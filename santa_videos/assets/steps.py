@@ -13,6 +13,7 @@ from santa_videos.orders.table import OrderNotFound, OrderRecord
 from santa_videos.order_runs import live_runs
 from santa_videos.resources.media_store import MediaMissing, MediaStore, StepFolder
 from santa_videos.resources.orders import OrdersResource
+from santa_videos.settings import host_name
 
 # On every video asset, so a run launched any way (the intake sensor, the UI) tries a step that failed transiently
 # (a busy disk, a dropped database connection) again; permanent errors raise Failure(allow_retries=False).
@@ -34,7 +35,7 @@ def begin_step(context: dg.AssetExecutionContext, orders: OrdersResource) -> Ord
         raise dg.Failure(f"order {order_id} is not in the orders table", allow_retries=False) from None
     if not order.child_name:
         raise dg.Failure(f"order {order_id} has had its personal data erased and cannot be rendered", allow_retries=False)
-    table.mark_rendering(order_id, RunRef.of(record))
+    table.mark_rendering(order_id, RunRef.of(record), host=host_name())
     faults.inject(f"step:{context.asset_key.to_user_string()}")
     return order
 
