@@ -2,13 +2,17 @@
 deploy/dagster.cluster.yaml and two worker hosts, shared by the drills of a module. The orders are the shortest a
 customer can send (age 0, no mentions, `template`): the drills are about runs, workers and services."""
 
+import subprocess
 import time
 from pathlib import Path
 
 import dagster as dg
+import httpx
 import pytest
+from dagster_graphql import DagsterGraphQLClient
 
-from santa_videos.cluster.local import Host, LocalCluster
+from santa_videos.cluster.local import BIN, Host, LocalCluster
+from santa_videos.cluster.services import free_port, stop_process
 from santa_videos.orders import OrderTable, parse_order
 from santa_videos.orders.model import Status
 from santa_videos_tests.conftest import subprocess_env
@@ -76,7 +80,7 @@ def cluster_env(dagster_db: str, orders_db: str, **extra) -> dict[str, str]:
     return subprocess_env(
         **instance_env(dagster_db),
         SANTA_ORDERS_DB_URL=database_url(orders_db),
-        SANTA_MAX_CONCURRENT_RUNS="2",
+        SANTA_MAX_CONCURRENT_RUNS="3",
         MAX_JOB_ATTEMPTS="3",
         SANTA_INTAKE_INTERVAL_SECONDS="1",
         SANTA_RECONCILE_INTERVAL_SECONDS="5",
@@ -111,3 +115,28 @@ def cluster(tmp_path_factory):
             if drill is not None:
                 drill.instance.dispose()
             table.dispose()
+
+
+@pytest.fixture(scope="module")
+def graphql(cluster):
+    """The Dagster UI's GraphQL API for the cluster's instance, as an operator's browser reaches it."""
+    port = free_port()
+    central = cluster.cluster
+    with (central.root / "central" / "webserver.log").open("ab") as log:
+        process = subprocess.Popen(
+            [str(BIN / "dagster-webserver"), "-h", "127.0.0.1", "-p", str(port), "-w",
+             str(central.central / "workspace.yaml")],
+            cwd=central.central, env=central.central_env, stdout=log, stderr=subprocess.STDOUT,
+        )
+
+    def up():
+        try:
+            return httpx.get(f"http://127.0.0.1:{port}/server_info", timeout=2).status_code == 200
+        except httpx.HTTPError:
+            return False
+
+    try:
+        cluster.wait_for(up, 180, "dagster-webserver")
+        yield DagsterGraphQLClient("127.0.0.1", port_number=port)
+    finally:
+        stop_process(process, timeout=60)

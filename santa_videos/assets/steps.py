@@ -22,6 +22,8 @@ STEP_RETRY_POLICY = dg.RetryPolicy(max_retries=2, delay=1, backoff=dg.Backoff.EX
 INTERRUPTS = ("DagsterExecutionInterruptedError", "KeyboardInterrupt")
 # dagster/retry_on_asset_or_op_failure: lets run retries re-run a run whose step failed (normally they do not).
 RETRY_RUN_TAG = "dagster/retry_on_asset_or_op_failure"
+# CANCELED as well: "terminate immediately" in the UI marks the run canceled before its worker is interrupted.
+STOPPING = (dg.DagsterRunStatus.CANCELING, dg.DagsterRunStatus.CANCELED)
 
 
 def begin_step(context: dg.AssetExecutionContext, orders: OrdersResource) -> OrderRecord:
@@ -55,7 +57,7 @@ def stop_after_interrupt(context: dg.AssetExecutionContext, run: dg.DagsterRun) 
     retry looks at why the attempt before it ended, in the run's event log, and does not run after an interrupt.
     Terminated runs end canceled; a run interrupted without a termination request fails and is left to run
     retries, as a crashed run is."""
-    if run.status == dg.DagsterRunStatus.CANCELING:
+    if run.status in STOPPING:
         raise dg.Failure(f"run {run.run_id} is being terminated", allow_retries=False)
     if context.retry_number == 0 or not _last_attempt_interrupted(context, run.run_id):
         return
