@@ -30,7 +30,7 @@ DAGSTER_LOG_ARGS = --log-format $(if $(filter true TRUE True 1 yes,$(USE_JSON_LO
 dev: system-deps venv instance
 	$(BIN)/dagster dev -w workspace.yaml -h 127.0.0.1 -p 3000 $(DAGSTER_LOG_ARGS)
 
-test: system-deps venv
+test: system-deps cluster-deps venv
 	$(BIN)/pytest santa_videos_tests
 
 # Media floor vs the full Dagster path, intake at scale, memory; prints a table, writes bench/results/latest.json.

@@ -1,8 +1,17 @@
 """A cluster on this machine for the drills: PostgreSQL databases, Redis, the S3 server, a dagster-daemon on
-deploy/dagster.cluster.yaml and two worker hosts, shared by the drills of a module. The orders are the shortest a
-customer can send (age 0, no mentions, `template`): the drills are about runs, workers and services."""
+deploy/dagster.cluster.yaml and two worker hosts, shared by the drills of a module.
 
+Where the system users exist (`.ci/run` makes them), each worker host runs as its own user and the central machine
+(daemon, webserver, order intake) as a third, with folders of mode 700: no process can read another machine's
+files, as on separate machines (root reads everything, so the separation needs the users). The orders are the
+shortest a customer can send (age 0, no mentions, `template`): the drills are about runs, workers and services.
+"""
+
+import pwd
+import shutil
 import subprocess
+import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -11,7 +20,7 @@ import httpx
 import pytest
 from dagster_graphql import DagsterGraphQLClient
 
-from santa_videos.cluster.local import BIN, Host, LocalCluster
+from santa_videos.cluster.local import BIN, Host, LocalCluster, as_user
 from santa_videos.cluster.services import free_port, stop_process
 from santa_videos.orders import OrderTable, parse_order
 from santa_videos.orders.model import Status
@@ -20,8 +29,22 @@ from santa_videos_tests.daemon import video_runs
 from santa_videos_tests.postgres import database_url, instance_env, temporary_database
 
 TERMINAL = (Status.DELIVERED, Status.FAILED)
-# Long enough for the shortest order on a loaded 2-core machine; short enough that a lost worker is found soon.
-DRILL_MAX_RUNTIME_SECONDS = 90
+# Four times what the shortest order takes on a loaded 2-core machine; short enough that a lost worker is found soon.
+DRILL_MAX_RUNTIME_SECONDS = 60
+CENTRAL_USER, HOST_USERS = "santa-central", {"host-a": "santa-host-a", "host-b": "santa-host-b"}
+# Two worker processes in all, and one more run than that: one run waits in Redis, as happens while a worker is down.
+MAX_CONCURRENT_RUNS = 3
+
+
+def system_users_ready() -> bool:
+    """The cluster's users exist and can run this interpreter (.ci/run sees to both)."""
+    try:
+        for user in (CENTRAL_USER, *HOST_USERS.values()):
+            pwd.getpwnam(user)
+    except KeyError:
+        return False
+    check = subprocess.run([sys.executable, "-c", "0"], capture_output=True, **as_user(HOST_USERS["host-a"]))
+    return check.returncode == 0
 
 
 class ClusterDrill:
@@ -34,8 +57,11 @@ class ClusterDrill:
     def hosts(self) -> list[Host]:
         return self.cluster.hosts
 
-    def submit(self, count: int = 1) -> list[str]:
-        orders = [parse_order({"child_name": "Kid", "age": 0, "language": "en", "strategy": "template"})
+    def host_of(self, pid: int) -> Host:
+        return next(host for host in self.hosts if pid in host.processes())
+
+    def submit(self, count: int = 1, name: str = "Kid") -> list[str]:
+        orders = [parse_order({"child_name": name, "age": 0, "language": "en", "strategy": "template"})
                   for _ in range(count)]
         self.table.add(orders)
         return [order.order_id for order in orders]
@@ -56,7 +82,7 @@ class ClusterDrill:
 
     def log_tail(self) -> str:
         logs = [self.cluster.root / "central" / "daemon.log", *(host.root / "worker.log" for host in self.hosts)]
-        return "\n".join(f"--- {log}\n{log.read_text(errors='replace')[-2000:]}" for log in logs if log.exists())
+        return "\n".join(f"--- {log}\n{log.read_text(errors='replace')[-2500:]}" for log in logs if log.exists())
 
     def wait_until_terminal(self, order_ids: list[str], timeout: float) -> dict:
         def reached():
@@ -69,74 +95,96 @@ class ClusterDrill:
         self.wait_for(lambda: all(run.is_finished for run in self.runs()), timeout, "every run ended")
 
     def restore_hosts(self) -> None:
-        """Bring every worker host back (a drill may have lost one)."""
+        """Bring back every worker host a drill stopped or lost."""
         for host in self.hosts:
             if not host.alive:
-                host.__post_init__()
                 host.start()
 
 
-def cluster_env(dagster_db: str, orders_db: str, **extra) -> dict[str, str]:
+def cluster_env(dagster_db: str, orders_db: str) -> dict[str, str]:
     return subprocess_env(
         **instance_env(dagster_db),
         SANTA_ORDERS_DB_URL=database_url(orders_db),
-        SANTA_MAX_CONCURRENT_RUNS="3",
+        SANTA_MAX_CONCURRENT_RUNS=str(MAX_CONCURRENT_RUNS),
         MAX_JOB_ATTEMPTS="3",
         SANTA_INTAKE_INTERVAL_SECONDS="1",
         SANTA_RECONCILE_INTERVAL_SECONDS="5",
         SANTA_RECONCILE_GRACE_SECONDS="30",
         SANTA_RUN_MAX_RUNTIME_SECONDS=str(DRILL_MAX_RUNTIME_SECONDS),
-        **extra,
     )
 
 
 @pytest.fixture(scope="module")
-def cluster(tmp_path_factory):
-    """Two worker hosts (`host-a`, `host-b`, one run each at a time) behind one daemon; stopped after the module."""
-    root: Path = tmp_path_factory.mktemp("cluster")
+def cluster():
+    """Two worker hosts (`host-a`, `host-b`, one run each at a time) behind one daemon; stopped after the module.
+    Its folder is outside pytest's (mode 700, root's), so the cluster's users can reach their own folders."""
+    root = Path(tempfile.mkdtemp(prefix="santa-cluster-test-"))
+    separate_users = system_users_ready()
     with temporary_database("dagster") as dagster_db, temporary_database("orders") as orders_db, \
             pytest.MonkeyPatch.context() as monkeypatch:
-        local = LocalCluster(root, cluster_env(dagster_db, orders_db))
+        local = LocalCluster(root, cluster_env(dagster_db, orders_db), central_user=CENTRAL_USER if separate_users else None)
         table = OrderTable(database_url(orders_db))
         drill = None
         try:
             local.start_services()
             # This process reads the same instance (runs, events) as the daemon.
             for name, value in local.central_env.items():
-                if name.startswith(("DAGSTER_", "SANTA_")):
+                if name.startswith(("DAGSTER_", "SANTA_", "AWS_")):
                     monkeypatch.setenv(name, value)
-            for name in ("host-a", "host-b"):
-                local.add_host(name).start()
+            for name, user in HOST_USERS.items():
+                local.add_host(name, user=user if separate_users else None).start()
             local.start_daemon()
             drill = ClusterDrill(local, table)
+            drill.separate_users = separate_users
             yield drill
         finally:
             local.stop()
             if drill is not None:
                 drill.instance.dispose()
             table.dispose()
+            shutil.rmtree(root, ignore_errors=True)
+
+
+def http_service(cluster: ClusterDrill, command: list[str], port: int, log_name: str, probe: str):
+    """A central HTTP process (webserver, order intake), started as the central user and waited for."""
+    process = cluster.cluster.start_central(command, log_name)
+
+    def up():
+        try:
+            return httpx.get(f"http://127.0.0.1:{port}{probe}", timeout=2).status_code < 500
+        except httpx.HTTPError:
+            return False
+
+    try:
+        cluster.wait_for(up, 180, log_name)
+    except AssertionError:
+        stop_process(process)
+        raise
+    return process
 
 
 @pytest.fixture(scope="module")
 def graphql(cluster):
     """The Dagster UI's GraphQL API for the cluster's instance, as an operator's browser reaches it."""
     port = free_port()
-    central = cluster.cluster
-    with (central.root / "central" / "webserver.log").open("ab") as log:
-        process = subprocess.Popen(
-            [str(BIN / "dagster-webserver"), "-h", "127.0.0.1", "-p", str(port), "-w",
-             str(central.central / "workspace.yaml")],
-            cwd=central.central, env=central.central_env, stdout=log, stderr=subprocess.STDOUT,
-        )
+    workspace = str(cluster.cluster.central / "workspace.yaml")
+    command = [str(BIN / "dagster-webserver"), "-h", "127.0.0.1", "-p", str(port), "-w", workspace]
+    process = http_service(cluster, command, port, "webserver.log", "/server_info")
+    yield DagsterGraphQLClient("127.0.0.1", port_number=port)
+    stop_process(process, timeout=60)
 
-    def up():
-        try:
-            return httpx.get(f"http://127.0.0.1:{port}/server_info", timeout=2).status_code == 200
-        except httpx.HTTPError:
-            return False
 
-    try:
-        cluster.wait_for(up, 180, "dagster-webserver")
-        yield DagsterGraphQLClient("127.0.0.1", port_number=port)
-    finally:
-        stop_process(process, timeout=60)
+@pytest.fixture(scope="module")
+def intake(cluster):
+    """The order intake on the central machine: its base URL."""
+    port = free_port()
+    command = [str(BIN / "santa-videos"), "serve-intake", "--port", str(port), "--log-level", "warning"]
+    process = http_service(cluster, command, port, "intake.log", "/")
+    yield f"http://127.0.0.1:{port}"
+    stop_process(process)
+
+
+def can_read(user: str | None, path: Path) -> bool:
+    """Whether `user` could read `path` (list it, for a folder)."""
+    check = ["ls", str(path)] if path.is_dir() else ["head", "-c1", str(path)]
+    return subprocess.run(check, capture_output=True, **as_user(user)).returncode == 0

@@ -26,6 +26,20 @@ def prepare_home(folder: Path, instance_yaml: Path = CLUSTER_INSTANCE_YAML) -> P
     return folder
 
 
+def as_user(user: str | None) -> dict:
+    """Popen arguments that run a process as `user` alone (its own group, none of root's)."""
+    return {"user": user, "group": user, "extra_groups": []} if user else {}
+
+
+def own(folder: Path, user: str | None) -> None:
+    """Give `folder` and all in it to `user`, readable by no one else (mode 700): one machine's disk."""
+    folder.chmod(0o700)
+    if not user:
+        return
+    for path in [folder, *folder.rglob("*")]:
+        shutil.chown(path, user, user)
+
+
 def descendants(pid: int) -> list[int]:
     """Every process below `pid` (its pool processes, their FFmpeg), read from /proc."""
     children: dict[int, list[int]] = {}
@@ -57,12 +71,10 @@ class Host:
     process: subprocess.Popen | None = None
 
     def __post_init__(self):
-        self.home = prepare_home(self.root / "dagster_home")
-        for folder in (self.data, self.temp):
-            folder.mkdir(parents=True, exist_ok=True)
+        self.home = self.root / "dagster_home"
         self.env = {
             **self.env, "DAGSTER_HOME": str(self.home), "SANTA_DATA_DIR": str(self.data), "TMPDIR": str(self.temp),
-            "SANTA_HOST_NAME": self.name,
+            "SANTA_HOST_NAME": self.name, "HOME": str(self.root),
         }
 
     @property
@@ -74,16 +86,15 @@ class Host:
         return self.root / "tmp"
 
     def start(self) -> None:
-        if self.user:
-            for folder in (self.root, self.home, self.data, self.temp):
-                shutil.chown(folder, self.user, self.user)
-                folder.chmod(0o700)
-            shutil.chown(self.home / "dagster.yaml", self.user, self.user)
+        """Start the worker, making its folders first (again, after a lost machine) and giving them to its user."""
+        prepare_home(self.home)
+        for folder in (self.data, self.temp):
+            folder.mkdir(parents=True, exist_ok=True)
+        own(self.root, self.user)
         with (self.root / "worker.log").open("ab") as log:
             self.process = subprocess.Popen(
                 [str(BIN / "santa-videos"), "worker", "--concurrency", str(self.concurrency)],
-                cwd=self.root, env=self.env, stdout=log, stderr=subprocess.STDOUT, user=self.user, group=self.user,
-                extra_groups=[] if self.user else None,
+                cwd=self.root, env=self.env, stdout=log, stderr=subprocess.STDOUT, **as_user(self.user),
             )
 
     @property
@@ -115,13 +126,19 @@ class LocalCluster:
 
     root: Path
     env: dict[str, str]
+    central_user: str | None = None
     hosts: list[Host] = field(default_factory=list)
     daemon: subprocess.Popen | None = None
 
     def __post_init__(self):
+        self.root.chmod(0o711)  # each host's folder below is its own; only the names can be seen
         self.redis = RedisServer(self.root / "redis")
         self.s3 = S3Server(self.root / "s3")
+        for service in (self.redis, self.s3):
+            own(service.folder, None)
         self.central = prepare_home(self.root / "central" / "dagster_home")
+        (self.root / "central" / "data").mkdir(exist_ok=True)
+        own(self.root / "central", self.central_user)
 
     def start_services(self) -> None:
         self.redis.start()
@@ -135,24 +152,26 @@ class LocalCluster:
 
     @property
     def central_env(self) -> dict[str, str]:
-        return {**self.env, "DAGSTER_HOME": str(self.central), "SANTA_DATA_DIR": str(self.root / "central" / "data")}
+        central = self.root / "central"
+        return {**self.env, "DAGSTER_HOME": str(self.central), "SANTA_DATA_DIR": str(central / "data"),
+                "TMPDIR": str(central), "HOME": str(central)}
 
     def add_host(self, name: str, concurrency: int = 1, user: str | None = None) -> Host:
         host = Host(name, self.root / "hosts" / name, dict(self.env), concurrency, user)
         self.hosts.append(host)
         return host
 
-    def migrate(self) -> None:
-        subprocess.run(
-            [str(BIN / "dagster"), "instance", "migrate"], env=self.central_env, check=True, capture_output=True
-        )
+    def start_central(self, command: list[str], log_name: str) -> subprocess.Popen:
+        """A process of the central machine (daemon, webserver, order intake), as its user when there is one."""
+        with (self.root / "central" / log_name).open("ab") as log:
+            return subprocess.Popen(
+                command, cwd=self.central, env=self.central_env, stdout=log, stderr=subprocess.STDOUT,
+                **as_user(self.central_user),
+            )
 
     def start_daemon(self, log_args: list[str] = ()) -> None:
-        with (self.root / "central" / "daemon.log").open("ab") as log:
-            self.daemon = subprocess.Popen(
-                [str(BIN / "dagster-daemon"), "run", "-w", str(self.central / "workspace.yaml"), *log_args],
-                cwd=self.central, env=self.central_env, stdout=log, stderr=subprocess.STDOUT,
-            )
+        workspace = str(self.central / "workspace.yaml")
+        self.daemon = self.start_central([str(BIN / "dagster-daemon"), "run", "-w", workspace, *log_args], "daemon.log")
 
     def stop(self) -> None:
         """Everything started here, workers first (their runs report to the others)."""
