@@ -10,7 +10,7 @@ import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from santa_videos.cluster.services import RedisServer, S3Server, stop_process
+from santa_videos.cluster.services import RedisServer, S3Server, ServiceError, stop_process
 
 CLUSTER_INSTANCE_YAML = Path(__file__).resolve().parents[2] / "deploy" / "dagster.cluster.yaml"
 WORKSPACE_YAML = "load_from:\n  - python_module:\n      module_name: santa_videos.definitions\n" \
@@ -141,6 +141,8 @@ class LocalCluster:
         own(self.root / "central", self.central_user)
 
     def start_services(self) -> None:
+        """Redis and the S3 server, and Dagster's tables in PostgreSQL: made once here, before any worker starts,
+        because workers that all find them missing would all create them at once (and all but one fail)."""
         self.redis.start()
         self.s3.start()
         self.env = {
@@ -149,6 +151,9 @@ class LocalCluster:
             "SANTA_CELERY_BACKEND_URL": self.redis.url(1),
             **self.s3.env(),
         }
+        migrate = self.start_central([str(BIN / "dagster"), "instance", "migrate"], "migrate.log")
+        if migrate.wait(timeout=300) != 0:
+            raise ServiceError(f"dagster instance migrate failed: see {self.root / 'central' / 'migrate.log'}")
 
     @property
     def central_env(self) -> dict[str, str]:
