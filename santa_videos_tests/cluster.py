@@ -21,11 +21,11 @@ import pytest
 from dagster_graphql import DagsterGraphQLClient
 
 from santa_videos.cluster.local import BIN, Host, LocalCluster, as_user
-from santa_videos.cluster.services import free_port, stop_process
+from santa_videos.processes import free_port, stop_process
 from santa_videos.orders import OrderTable, parse_order
+from santa_videos.daemon_harness import video_runs
 from santa_videos.orders.model import Status
 from santa_videos_tests.conftest import subprocess_env
-from santa_videos_tests.daemon import video_runs
 from santa_videos_tests.postgres import database_url, instance_env, temporary_database
 
 TERMINAL = (Status.DELIVERED, Status.FAILED)

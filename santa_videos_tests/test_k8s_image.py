@@ -9,7 +9,8 @@ from pathlib import Path
 
 import yaml
 
-from santa_videos.cluster.services import free_port, stop_process, wait_until
+from santa_videos.cluster.services import wait_until
+from santa_videos.processes import free_port, stop_process
 from santa_videos_tests.conftest import PROJECT_ROOT, subprocess_env
 
 K8S = PROJECT_ROOT / "deploy" / "k8s"

@@ -6,16 +6,16 @@ import os
 import shutil
 import signal
 import subprocess
-import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from santa_videos.cluster.services import RedisServer, S3Server, ServiceError, stop_process
+from santa_videos.cluster.services import RedisServer, S3Server, ServiceError
+from santa_videos.daemon_harness import BIN
+from santa_videos.processes import stop_process
 
 CLUSTER_INSTANCE_YAML = Path(__file__).resolve().parents[2] / "deploy" / "dagster.cluster.yaml"
 WORKSPACE_YAML = "load_from:\n  - python_module:\n      module_name: santa_videos.definitions\n" \
     "      location_name: santa_videos\n"
-BIN = Path(sys.executable).parent
 
 
 def prepare_home(folder: Path, instance_yaml: Path = CLUSTER_INSTANCE_YAML) -> Path:

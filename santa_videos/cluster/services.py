@@ -11,15 +11,11 @@ import sys
 import time
 from pathlib import Path
 
+from santa_videos.processes import free_port, stop_process
+
 
 class ServiceError(RuntimeError):
     """A service could not be started, or did not come up in time."""
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 def port_open(port: int) -> bool:
@@ -36,17 +32,6 @@ def wait_until(condition, timeout: float, what: str, process: subprocess.Popen |
         if time.monotonic() > deadline:
             raise ServiceError(f"{what}: not up after {timeout:.0f} s")
         time.sleep(0.1)
-
-
-def stop_process(process: subprocess.Popen | None, timeout: float = 30, sig: int = signal.SIGTERM) -> None:
-    if process is None or process.poll() is not None:
-        return
-    process.send_signal(sig)
-    try:
-        process.wait(timeout=timeout)
-    except subprocess.TimeoutExpired:
-        process.kill()
-        process.wait()
 
 
 class Service:
@@ -69,7 +54,7 @@ class Service:
         wait_until(lambda: port_open(self.port), timeout, f"{self.name} on port {self.port}", self.process)
 
     def stop(self) -> None:
-        stop_process(self.process)
+        stop_process(self.process, timeout=30)
 
     def kill(self) -> None:
         """Stop it outright (SIGKILL), as a crash or a lost machine would."""
