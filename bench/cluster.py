@@ -138,7 +138,7 @@ def cluster_rows(figures: dict, full_walls: list[float]):
 def cluster_available() -> str | None:
     """Why the cluster rows cannot be measured here, or None."""
     try:
-        import dagster_celery  # noqa: F401
+        import dagster_celery  # noqa: F401 (only whether it is installed)
     except ImportError:
         return "dagster-celery is not installed (pip install '.[cluster]')"
     if not shutil.which("redis-server"):

@@ -12,7 +12,6 @@ import shutil
 import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 import dagster as dg
@@ -21,6 +20,7 @@ import pytest
 from dagster_graphql import DagsterGraphQLClient
 
 from santa_videos.cluster.local import BIN, Host, LocalCluster, as_user
+from santa_videos.cluster.services import wait_until
 from santa_videos.processes import free_port, stop_process
 from santa_videos.orders import OrderTable, parse_order
 from santa_videos.daemon_harness import video_runs
@@ -70,15 +70,7 @@ class ClusterDrill:
         return video_runs(self.instance, order_id)
 
     def wait_for(self, condition, timeout: float, what: str):
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            value = condition()
-            if value:
-                return value
-            if self.cluster.daemon.poll() is not None:
-                raise AssertionError(f"dagster-daemon exited while waiting for {what}:\n{self.log_tail()}")
-            time.sleep(0.5)
-        raise AssertionError(f"timed out after {timeout:.0f} s waiting for {what}:\n{self.log_tail()}")
+        return wait_until(condition, timeout, what, self.cluster.daemon, details=self.log_tail)
 
     def log_tail(self) -> str:
         logs = [self.cluster.root / "central" / "daemon.log", *(host.root / "worker.log" for host in self.hosts)]
@@ -157,7 +149,7 @@ def http_service(cluster: ClusterDrill, command: list[str], port: int, log_name:
 
     try:
         cluster.wait_for(up, 180, log_name)
-    except AssertionError:
+    except Exception:
         stop_process(process)
         raise
     return process

@@ -13,12 +13,12 @@ import shutil
 import subprocess
 import sys
 import tempfile
-import uuid
 from contextlib import ExitStack, contextmanager
 from pathlib import Path
 
 import sqlalchemy as sa
 
+from santa_videos.cluster.databases import temporary_database
 from santa_videos.cluster.local import LocalCluster
 from santa_videos.cluster.services import port_open, wait_until
 from santa_videos.demo import SAMPLE_ORDERS, wait_for_orders
@@ -53,18 +53,8 @@ def postgres_running():
         subprocess.run([*cluster, "stop"], check=False)
 
 
-@contextmanager
 def database(label: str):
-    name = f"santa_cluster_demo_{label}_{uuid.uuid4().hex[:8]}"
-    admin = sa.create_engine(POSTGRES, isolation_level="AUTOCOMMIT", poolclass=sa.pool.NullPool)
-    with admin.connect() as conn:
-        conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
-    try:
-        yield name
-    finally:
-        with admin.connect() as conn:
-            conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
+    return temporary_database(POSTGRES, f"santa_cluster_demo_{label}")
 
 
 def base_env(dagster_db: str, orders_db: str) -> dict[str, str]:

@@ -24,14 +24,19 @@ def port_open(port: int) -> bool:
         return probe.connect_ex(("127.0.0.1", port)) == 0
 
 
-def wait_until(condition, timeout: float, what: str, process: subprocess.Popen | None = None) -> None:
+def wait_until(condition, timeout: float, what: str, process: subprocess.Popen | None = None, details=lambda: ""):
+    """The first truthy value of `condition()`, polled until `timeout`; fails early if `process` exits. `details()`
+    (logs, say) is added to the error."""
     deadline = time.monotonic() + timeout
-    while not condition():
+    while True:
+        value = condition()
+        if value:
+            return value
         if process is not None and process.poll() is not None:
-            raise ServiceError(f"{what}: the process exited with code {process.returncode}")
+            raise ServiceError(f"{what}: the process exited with code {process.returncode}\n{details()}")
         if time.monotonic() > deadline:
-            raise ServiceError(f"{what}: not up after {timeout:.0f} s")
-        time.sleep(0.1)
+            raise ServiceError(f"timed out after {timeout:.0f} s waiting for {what}\n{details()}")
+        time.sleep(0.2)
 
 
 class Service:
