@@ -25,6 +25,7 @@ def delivered_objects(cluster, order_id: str) -> list:
 
 
 def assert_delivered_once(cluster, records: dict) -> None:
+    cluster.wait_for_runs_to_end()  # delivery is recorded by the last step, a moment before its run ends
     for order_id, record in records.items():
         assert record.status == "delivered", (order_id, record.status, record.last_error)
         assert len(delivered_objects(cluster, order_id)) == 1, order_id

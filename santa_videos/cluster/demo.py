@@ -70,7 +70,9 @@ def base_env(dagster_db: str, orders_db: str) -> dict[str, str]:
 
 
 def video_key(record) -> str:
-    return record.video_path or "-"
+    """The delivered video's object key in the bucket (the order records its location, s3://BUCKET/KEY)."""
+    location = record.video_path or "-"
+    return location.removeprefix("s3://").split("/", 1)[-1] if location.startswith("s3://") else location
 
 
 def report(records: dict, order_ids: list[str]) -> int:

@@ -37,7 +37,10 @@ def own(folder: Path, user: str | None) -> None:
     if not user:
         return
     for path in [folder, *folder.rglob("*")]:
-        shutil.chown(path, user, user)
+        try:
+            shutil.chown(path, user, user)
+        except FileNotFoundError:
+            pass  # a file its programs removed meanwhile
 
 
 def descendants(pid: int) -> list[int]:

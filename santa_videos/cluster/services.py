@@ -117,5 +117,5 @@ class S3Server(Service):
             "SANTA_S3_ENDPOINT_URL": self.endpoint_url,
             "AWS_ACCESS_KEY_ID": self.access_key,
             "AWS_SECRET_ACCESS_KEY": self.secret_key,
-            "AWS_DEFAULT_REGION": "us-east-1",
+            "SANTA_S3_REGION": "us-east-1",
         }
