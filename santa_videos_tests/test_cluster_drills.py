@@ -35,9 +35,9 @@ def assert_delivered_once(cluster, records: dict) -> None:
 
 def test_orders_are_rendered_by_both_hosts_and_served_by_the_intake_with_no_path_shared(cluster, intake):
     started = time.monotonic()
-    order_ids = cluster.submit(3)
+    order_ids = cluster.submit(2)  # launched a second apart: each idle worker takes one
     records = cluster.wait_until_terminal(order_ids, 300)
-    print(f"3 orders: delivered after {wait_seconds(started)} s by {sorted(r.render_host for r in records.values())}")
+    print(f"2 orders: delivered after {wait_seconds(started)} s by {sorted(r.render_host for r in records.values())}")
     assert_delivered_once(cluster, records)
     assert {record.render_host for record in records.values()} == set(HOST_USERS)
     for order_id in order_ids:
@@ -106,7 +106,7 @@ def test_a_killed_worker_process_and_a_lost_worker_machine_are_found_and_their_r
 
 def test_redis_restarted_while_runs_wait_and_run_delivers_every_order_once(cluster):
     cluster.restore_hosts()
-    order_ids = cluster.submit(4, name="Quintessa")
+    order_ids = cluster.submit(3, name="Quintessa")
 
     def running_and_waiting():
         statuses = [run.status for run in cluster.runs() if run.tags["dagster/partition"] in order_ids]
@@ -123,7 +123,7 @@ def test_redis_restarted_while_runs_wait_and_run_delivers_every_order_once(clust
     cluster.cluster.redis.start()
     records = cluster.wait_until_terminal(order_ids, 300)
     runs = {oid: len(cluster.runs(oid)) for oid in order_ids}
-    print(f"Redis killed and back after 5 s: 4 orders delivered {wait_seconds(down)} s after the kill, runs {runs}")
+    print(f"Redis killed and back after 5 s: 3 orders delivered {wait_seconds(down)} s after the kill, runs {runs}")
     assert_delivered_once(cluster, records)
 
 
