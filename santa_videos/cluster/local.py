@@ -134,6 +134,7 @@ class LocalCluster:
     daemon: subprocess.Popen | None = None
 
     def __post_init__(self):
+        self.root.mkdir(parents=True, exist_ok=True)
         self.root.chmod(0o711)  # each host's folder below is its own; only the names can be seen
         self.redis = RedisServer(self.root / "redis")
         self.s3 = S3Server(self.root / "s3")
