@@ -37,13 +37,14 @@ MAX_CONCURRENT_RUNS = 3
 
 
 def system_users_ready() -> bool:
-    """The cluster's users exist and can run this interpreter (.ci/run sees to both)."""
+    """The cluster's users exist and can run this interpreter and the project (.ci/run sees to both)."""
     try:
         for user in (CENTRAL_USER, *HOST_USERS.values()):
             pwd.getpwnam(user)
     except KeyError:
         return False
-    check = subprocess.run([sys.executable, "-c", "0"], capture_output=True, **as_user(HOST_USERS["host-a"]))
+    check = subprocess.run([sys.executable, "-c", "import santa_videos.worker"], capture_output=True, cwd="/",
+                           **as_user(HOST_USERS["host-a"]))
     return check.returncode == 0
 
 
