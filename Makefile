@@ -10,11 +10,18 @@ export SANTA_MAX_CONCURRENT_RUNS ?= 2
 export MAX_JOB_ATTEMPTS ?= 3
 
 APT_PACKAGES := ffmpeg espeak-ng fonts-dejavu-core chromium
+# More than one machine (`make cluster-demo`, the cluster drills): the broker and the database server.
+CLUSTER_APT_PACKAGES := redis-server postgresql
 
-.PHONY: demo dev test bench system-deps venv instance clean
+.PHONY: demo cluster-demo dev test bench system-deps cluster-deps venv instance clean
 
 demo: system-deps venv instance
 	$(BIN)/santa-videos demo --workspace workspace.yaml
+
+# Two worker hosts on this machine (own data and temp folders, shared PostgreSQL, Redis and S3 server) render nine
+# orders; prints each order's host, seconds to delivery and video key; stops everything it started.
+cluster-demo: system-deps cluster-deps venv
+	$(BIN)/python -m santa_videos.cluster.demo
 
 # USE_JSON_LOGGING=true: the daemon and webserver log JSON lines too (run workers follow it on their own).
 DAGSTER_LOG_ARGS = --log-format $(if $(filter true TRUE True 1 yes,$(USE_JSON_LOGGING)),json,colored) \
@@ -23,7 +30,7 @@ DAGSTER_LOG_ARGS = --log-format $(if $(filter true TRUE True 1 yes,$(USE_JSON_LO
 dev: system-deps venv instance
 	$(BIN)/dagster dev -w workspace.yaml -h 127.0.0.1 -p 3000 $(DAGSTER_LOG_ARGS)
 
-test: system-deps venv
+test: system-deps cluster-deps venv
 	$(BIN)/pytest santa_videos_tests
 
 # Media floor vs the full Dagster path, intake at scale, memory; prints a table, writes bench/results/latest.json.
@@ -32,15 +39,22 @@ BENCH_N ?= 12
 bench: system-deps venv
 	$(BIN)/python -m bench.run --n $(BENCH_N) $(if $(BENCH_QUICK),--quick)
 
-# Debian packages the media steps need; installed only when one is missing.
-system-deps:
+# Debian packages, installed only when one is missing: the media steps need the first list, the cluster the second.
+define apt_install
 	@missing=""; \
-	for pkg in $(APT_PACKAGES); do dpkg -s $$pkg >/dev/null 2>&1 || missing="$$missing $$pkg"; done; \
+	for pkg in $(1); do dpkg -s $$pkg >/dev/null 2>&1 || missing="$$missing $$pkg"; done; \
 	if [ -n "$$missing" ]; then \
 		echo "installing:$$missing"; \
 		SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
 		$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $$missing; \
 	fi
+endef
+
+system-deps:
+	$(call apt_install,$(APT_PACKAGES))
+
+cluster-deps:
+	$(call apt_install,$(CLUSTER_APT_PACKAGES))
 
 venv: $(VENV)/.installed
 

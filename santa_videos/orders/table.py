@@ -50,6 +50,8 @@ orders = sa.Table(
     sa.Column("webhook_at", sa.DateTime(timezone=True), nullable=True),
     # The lip-sync provider's request id, saved before polling: a retry polls it instead of paying again.
     sa.Column("clip_request_id", sa.String(64), nullable=True),
+    # The machine (SANTA_HOST_NAME) whose run last worked on the order: for operators of several workers.
+    sa.Column("render_host", sa.String(64), nullable=True),
     # Retention: when the order's Dagster runs, partition and working files were removed, and when the
     # child's data (name, mentions, photo, video) was erased. Neither touches updated_at, which ages the order.
     sa.Column("purged_at", sa.DateTime(timezone=True), nullable=True),
@@ -82,6 +84,7 @@ class OrderRecord:
     webhook_result: str | None = None
     webhook_at: datetime | None = None
     clip_request_id: str | None = None
+    render_host: str | None = None
     purged_at: datetime | None = None
     erased_at: datetime | None = None
     run_storage_id: int | None = None
@@ -185,13 +188,15 @@ class OrderTable:
         with self.engine.connect() as conn:
             return [(row.seq, row.order_id, row.status) for row in conn.execute(query)]
 
-    def mark_rendering(self, order_id: str, run: RunRef) -> bool:
-        """Record that `run` works on the order, unless the order has moved on (status_rules.py); a newer run
-        counts one more attempt. False when the order's status was left as it is."""
+    def mark_rendering(self, order_id: str, run: RunRef, host: str | None = None) -> bool:
+        """Record that `run` works on the order (on `host`, when a step says so), unless the order has moved on
+        (status_rules.py); a newer run counts one more attempt. False when the order's status was left as it is."""
         values = dict(
             status=Status.RENDERING, last_error=None, run_id=run.run_id, run_storage_id=run.storage_id,
             attempts=orders.c.attempts + sa.case((orders.c.run_id.is_distinct_from(run.run_id), 1), else_=0),
         )
+        if host:
+            values["render_host"] = host
         return self._transition(order_id, status_rules.to_rendering(orders, run), **values)
 
     def mark_delivered(self, order_id: str, video_path: Path) -> bool:

@@ -34,7 +34,7 @@ def _mark_dead_letter(context: dg.RunStatusSensorContext, orders: OrdersResource
     order_id = order_of(run)
     if not order_id:
         return dg.SkipReason(f"run {run.run_id} renders no order")
-    if will_retry(run):
+    if will_retry(run, context.instance):
         return dg.SkipReason(f"run {run.run_id} will be retried: not a dead letter yet")
     if not is_latest_attempt(context.instance, run):
         return dg.SkipReason(f"run {run.run_id} is no longer the latest attempt of {order_id}")

@@ -1,0 +1,1 @@
+"""Several machines: the local cluster for the demo, the drills and the bench."""
