@@ -13,7 +13,7 @@ APT_PACKAGES := ffmpeg espeak-ng fonts-dejavu-core chromium
 # More than one machine (`make cluster-demo`, the cluster drills): the broker and the database server.
 CLUSTER_APT_PACKAGES := redis-server postgresql
 
-.PHONY: demo cluster-demo dev test bench system-deps cluster-deps venv instance clean
+.PHONY: demo cluster-demo dev test test-fast bench system-deps cluster-deps venv instance clean
 
 demo: system-deps venv instance
 	$(BIN)/santa-videos demo --workspace workspace.yaml
@@ -32,6 +32,10 @@ dev: system-deps venv instance
 
 test: system-deps cluster-deps venv
 	$(BIN)/pytest santa_videos_tests
+
+# The edit-test loop: the unit tier and one end-to-end render on SQLite through a real daemon (pytest.ini, -m fast).
+test-fast: system-deps venv
+	$(BIN)/pytest santa_videos_tests -m fast
 
 # Media floor vs the full Dagster path, intake at scale, memory; prints a table, writes bench/results/latest.json.
 # `make bench BENCH_N=4 BENCH_QUICK=1` takes a few minutes.

@@ -13,10 +13,29 @@ AWKWARD_MENTION = '100% "nice": shares {toys}, %{localtime} \\ [always]'
 # The suite renders about a hundred videos. x264 `superfast` still gives High@4.0 (the delivery spec) at two thirds
 # of the product default's encode time; the end-to-end pipeline test keeps the default.
 TEST_X264_PRESET = "superfast"
+TIERS = ("unit", "integration", "slow")  # cheapest first
 
 
 def pytest_configure(config):
     os.environ.setdefault("SANTA_X264_PRESET", TEST_X264_PRESET)
+
+
+@pytest.hookimpl(tryfirst=True)  # before `-m` selects: `fast` is derived here
+def pytest_collection_modifyitems(config, items):
+    """Each test's tier is the most expensive of its tier markers; `make test-fast` (-m fast) takes the unit tier
+    and the smoke test. A test with no tier is an error: say where it belongs (see pytest.ini)."""
+    unclassified = []
+    for item in items:
+        marked = {mark.name for mark in item.iter_markers()}
+        tiers = [tier for tier in TIERS if tier in marked]
+        if not tiers:
+            unclassified.append(item.nodeid)
+        elif tiers[-1] == "unit" or "smoke" in marked:
+            item.add_marker("fast")
+    if unclassified:
+        raise pytest.UsageError(
+            f"tests without a tier ({', '.join(TIERS)}; see pytest.ini):\n  " + "\n  ".join(unclassified)
+        )
 
 
 @pytest.fixture

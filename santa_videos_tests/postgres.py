@@ -4,6 +4,7 @@ import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 
+import pytest
 import sqlalchemy as sa
 
 from santa_videos.cluster.databases import temporary_database as shared_temporary_database
@@ -61,6 +62,11 @@ def instance_overrides(name: str) -> dict:
             }
         }
     }
+
+
+# The storages a test runs on, as fixture params. The PostgreSQL variant needs the server, so it is never in the
+# unit tier that `make test-fast` runs.
+STORAGES = ["sqlite", pytest.param("postgresql", marks=pytest.mark.integration)]
 
 
 @contextmanager

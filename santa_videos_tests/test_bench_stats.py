@@ -5,8 +5,12 @@ Timings themselves are never asserted; these protect what `make bench` prints fr
 
 import json
 
+import pytest
+
 from bench.run import table_rows
 from bench.stats import Row, format_table, overhead_per_video, results_document, spread, videos_per_hour
+
+pytestmark = pytest.mark.unit
 
 
 def test_spread_gives_min_median_max_and_skips_missing_samples():

@@ -9,6 +9,8 @@ import pytest
 
 from santa_videos.media.audio_cache import AudioCache, cache_key
 
+pytestmark = pytest.mark.unit
+
 
 def key_for(n: int) -> str:
     return cache_key("espeak-ng", "en-us+m3", "espeak-ng", {"speed": 135}, "wav_48000", f"line number {n}")
@@ -142,6 +144,7 @@ def _hammer(where, cap: int, worker: int, rounds: int, barrier, out_dir: str) ->
     return {"problems": problems, "hits": hits, "puts": puts}
 
 
+@pytest.mark.integration
 @pytest.mark.parametrize("cap", [1_000_000_000, 150_000], ids=["no-eviction", "evicting"])
 def test_two_processes_writing_the_same_and_different_keys_at_once(tmp_path, cap):
     ctx = multiprocessing.get_context("spawn")

@@ -2,9 +2,13 @@
 
 import json
 
+import pytest
+
 from santa_videos.media.audio_cache import AudioCache
 from santa_videos.settings import load_operations_settings
 from santa_videos_tests.fakes.pipeline import fakes, template_library, world  # noqa: F401 (fixtures)
+
+pytestmark = pytest.mark.integration
 
 
 def test_a_repeated_speech_never_calls_the_provider_again(world, fakes):

@@ -13,6 +13,8 @@ from santa_videos_tests.postgres import database_url, temporary_database
 from santa_videos_tests.s3 import BUCKET, PREFIX, s3_server  # noqa: F401 (fixture)
 from santa_videos_tests.test_cache import _hammer, content_for, key_for, open_cache, put_bytes
 
+pytestmark = pytest.mark.unit
+
 
 @pytest.fixture
 def where(s3_server, tmp_path):

@@ -15,6 +15,8 @@ from santa_videos.media.compose import FONT, EncodeSettings, compose_video, writ
 from santa_videos.media.speech import Cue
 from santa_videos_tests.conftest import AWKWARD_MENTION, AWKWARD_NAME
 
+pytestmark = pytest.mark.unit
+
 TITLE_SIZE, CUE_SIZE, CUE_BOX_BORDER = 58, 38, 14
 
 

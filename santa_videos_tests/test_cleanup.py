@@ -9,6 +9,7 @@ import time
 from datetime import datetime, timedelta, timezone
 
 import dagster as dg
+import pytest
 from dagster._core.utils import make_new_run_id
 
 from santa_videos.definitions import build_definitions
@@ -21,6 +22,8 @@ from santa_videos.schedules.cleanup import cleanup_schedule
 from santa_videos.settings import load_operations_settings
 from santa_videos_tests.conftest import make_order
 from santa_videos_tests.s3 import store_env  # noqa: F401 (fixture)
+
+pytestmark = pytest.mark.integration
 
 DAY = timedelta(days=1)
 

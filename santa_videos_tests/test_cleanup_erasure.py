@@ -18,6 +18,8 @@ from santa_videos.settings import load_operations_settings
 from santa_videos_tests.conftest import PROJECT_ROOT, make_order, subprocess_env
 from santa_videos_tests.s3 import store_env  # noqa: F401 (fixture)
 
+pytestmark = pytest.mark.integration
+
 CANARIES = ["Quintessa", "Vandermolen", "Kwintessa", "zorbleflax"]
 
 

@@ -7,6 +7,8 @@ import pytest
 
 from santa_videos.cli import build_parser
 
+pytestmark = pytest.mark.unit
+
 
 def commands(parser: argparse.ArgumentParser, path: tuple[str, ...] = ()) -> list[tuple[tuple[str, ...], argparse.ArgumentParser]]:
     """(words, parser) of the program and of every subcommand at any depth."""

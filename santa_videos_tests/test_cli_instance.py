@@ -12,6 +12,8 @@ import pytest
 
 from santa_videos.daemon_harness import BIN, PROJECT_ROOT
 
+pytestmark = pytest.mark.integration
+
 VENV = BIN.parent
 NAME = ["--name", "Emma", "--age", "6", "--language", "en"]
 

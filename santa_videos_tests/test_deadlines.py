@@ -13,9 +13,9 @@ from santa_videos.orders import OrderTable, estimates, parse_order
 from santa_videos.orders.estimates import MIN_DELIVERIES_PER_HOUR, Pace, read_pace
 from santa_videos.orders.table import orders
 from santa_videos.settings import load_settings
-from santa_videos_tests.postgres import database_url, temporary_database
+from santa_videos_tests.postgres import STORAGES, database_url, temporary_database
 
-pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
+pytestmark = [pytest.mark.unit, pytest.mark.filterwarnings("ignore::DeprecationWarning")]
 
 NOW = datetime(2026, 12, 20, 12, 0, tzinfo=timezone.utc)
 
@@ -26,7 +26,7 @@ def fresh_pace(monkeypatch):
     monkeypatch.setattr(estimates, "_caches", {})
 
 
-@pytest.fixture(params=["sqlite", "postgresql"])
+@pytest.fixture(params=STORAGES)
 def orders_url(request, tmp_path, monkeypatch):
     monkeypatch.setenv("SANTA_DATA_DIR", str(tmp_path / "data"))
     if request.param == "sqlite":

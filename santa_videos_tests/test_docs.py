@@ -5,7 +5,11 @@ import ast
 import re
 from pathlib import Path
 
+import pytest
+
 from santa_videos_tests.docs_commands import PROJECT_ROOT, Command, commands_in, problem
+
+pytestmark = pytest.mark.unit
 
 DOCS = [PROJECT_ROOT / "README.md", *sorted((PROJECT_ROOT / "docs").glob("*.md"))]
 CONFIGURATION = PROJECT_ROOT / "docs" / "configuration.md"

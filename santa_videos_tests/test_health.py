@@ -19,6 +19,8 @@ from santa_videos_tests.fakes.elevenlabs import FakeElevenLabs
 from santa_videos_tests.fakes.higgsfield import FakeHiggsfield
 from santa_videos_tests.postgres import POSTGRES_INSTANCE_YAML, instance_env, temporary_database
 
+pytestmark = pytest.mark.integration
+
 ELEVENLABS_KEY = "sk_fake_elevenlabs_key"
 ALL_CHECKS = ["ffmpeg", "espeak-ng", "media folder", "deliveries folder", "cache folder", "temp folder",
               "dagster instance", "daemon", "provider keys", "queue"]

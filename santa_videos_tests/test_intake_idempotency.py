@@ -24,9 +24,9 @@ from santa_videos.orders.table import orders
 from santa_videos.processes import ServerProcess, free_port
 from santa_videos.settings import load_settings
 from santa_videos_tests.conftest import subprocess_env
-from santa_videos_tests.postgres import database_url, temporary_database
+from santa_videos_tests.postgres import STORAGES, database_url, temporary_database
 
-pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
+pytestmark = [pytest.mark.unit, pytest.mark.filterwarnings("ignore::DeprecationWarning")]
 
 SECRET = "shop-secret-7f3a"
 ORDER = {"order_id": "ord_01m8q5v3c8k9t2x7w4n6p0r1sz", "child_name": "Zoë", "age": 7, "language": "es",
@@ -41,7 +41,7 @@ def photo(colour: str) -> bytes:
     return out.getvalue()
 
 
-@pytest.fixture(params=["sqlite", "postgresql"])
+@pytest.fixture(params=STORAGES)
 def orders_url(request, tmp_path):
     if request.param == "sqlite":
         yield f"sqlite:///{tmp_path / 'data' / 'orders.db'}"
@@ -74,6 +74,7 @@ def all_at_once(calls: list) -> list:
         return list(pool.map(released, calls))
 
 
+@pytest.mark.integration
 def test_the_same_order_posted_at_once_to_two_intake_processes_is_queued_once(tmp_path, orders_url, table):
     env = subprocess_env(SANTA_DATA_DIR=str(tmp_path / "data"), SANTA_ORDERS_DB_URL=orders_url, SANTA_INTAKE_SECRET=SECRET)
     ports = [free_port(), free_port()]
@@ -122,6 +123,7 @@ def test_the_same_order_posted_at_once_to_two_intake_processes_is_queued_once(tm
         assert "Traceback" not in text and " 500 " not in text, text[-3000:]
 
 
+@pytest.mark.integration
 def test_the_same_order_submitted_by_many_cli_processes_at_once_is_queued_once(tmp_path, orders_url, table):
     env = subprocess_env(SANTA_DATA_DIR=str(tmp_path / "data"), SANTA_ORDERS_DB_URL=orders_url)
     args = [str(BIN / "santa-videos"), "submit", "--order-id", ORDER["order_id"], "--name", ORDER["child_name"],

@@ -1,11 +1,14 @@
 """The intake sensor hands each queued order to Dagster once: bounded batches, run_key = order id, reads only."""
 
 import dagster as dg
+import pytest
 
 from santa_videos.orders.status_rules import RunRef
 from santa_videos.resources.orders import OrdersResource
 from santa_videos.sensors.intake import intake_sensor
 from santa_videos_tests.conftest import make_order
+
+pytestmark = pytest.mark.unit
 
 
 def tick(instance, settings, cursor=None):

@@ -19,7 +19,7 @@ from santa_videos.settings import load_settings
 from santa_videos_tests.conftest import make_order
 from santa_videos_tests.s3 import store_env  # noqa: F401 (fixture)
 
-pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
+pytestmark = [pytest.mark.unit, pytest.mark.filterwarnings("ignore::DeprecationWarning")]
 
 EMMA = {"child_name": "Emma", "age": 6, "language": "en", "mentions": ["you fed the birds"]}
 

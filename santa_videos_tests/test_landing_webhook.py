@@ -13,6 +13,8 @@ from santa_videos.webhook import SIGNATURE_HEADER, TIMESTAMP_HEADER, DeliveryWeb
 from santa_videos_tests.conftest import make_order
 from santa_videos_tests.fake_shop import FakeShop
 
+pytestmark = pytest.mark.integration
+
 SECRET = "whsec-test-6f1d"
 
 

@@ -6,14 +6,18 @@ import logging
 from datetime import datetime
 
 import dagster as dg
+import pytest
 
 from santa_videos.definitions import build_definitions
 from santa_videos.logs import JsonLineFormatter, daemon_log_args
 from santa_videos_tests.conftest import make_order
 
+pytestmark = pytest.mark.unit
+
 FIELDS = {"time", "level", "order_id", "step", "run_id", "job", "event", "logger", "message"}
 
 
+@pytest.mark.integration
 def test_a_run_logs_json_lines_with_the_order_id_and_no_name(instance, settings, table, monkeypatch, capfd):
     monkeypatch.setenv("USE_JSON_LOGGING", "true")
     monkeypatch.setenv("LOG_LEVEL", "debug")
@@ -38,6 +42,7 @@ def test_a_run_logs_json_lines_with_the_order_id_and_no_name(instance, settings,
     assert not [line for line in lines if "Wilhelmina" in line or "Quarrington" in line or "snow fort" in line]
 
 
+@pytest.mark.integration
 def test_log_level_filters_and_text_is_the_default(instance, settings, table, monkeypatch, capfd):
     monkeypatch.delenv("USE_JSON_LOGGING", raising=False)
     monkeypatch.setenv("LOG_LEVEL", "INFO")

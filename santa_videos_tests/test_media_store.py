@@ -16,6 +16,8 @@ from santa_videos.settings import load_storage_settings
 from santa_videos.storage.s3 import S3Backend
 from santa_videos_tests.s3 import ACCESS_KEY, SECRET_KEY, BUCKET, S3Server, s3_server, store_env  # noqa: F401
 
+pytestmark = pytest.mark.unit
+
 ORDER = "ord_01jc8p0m2n3q4r5s6t7v8w9x0y"
 
 
@@ -75,6 +77,7 @@ def test_removing_an_order_takes_every_file_of_it_and_nothing_else(store_env):
     assert media.stat("ord_01jc8p0m2n3q4r5s6t7v8w9x0z", "script.json").size == 4
 
 
+@pytest.mark.integration
 def test_a_large_file_goes_up_in_parts_and_comes_back_identical(s3_server, tmp_path):
     env = s3_server.media_env()
     backend = S3Backend(BUCKET, "shop", env["SANTA_S3_ENDPOINT_URL"], "us-east-1", ACCESS_KEY, SECRET_KEY,
@@ -88,6 +91,7 @@ def test_a_large_file_goes_up_in_parts_and_comes_back_identical(s3_server, tmp_p
     assert (tmp_path / "back.mp4").read_bytes() == source.read_bytes()
 
 
+@pytest.mark.integration
 def test_a_publish_rides_out_a_short_outage_of_the_server(s3_server, tmp_path):
     """The server goes away for about 3 s while a step publishes; the publish waits and succeeds."""
     env = s3_server.media_env()

@@ -15,6 +15,8 @@ from santa_videos.metrics import collect_metrics, percentile
 from santa_videos.orders.table import orders as orders_table
 from santa_videos_tests.conftest import PROJECT_ROOT, make_order, subprocess_env
 
+pytestmark = pytest.mark.unit
+
 NOW = datetime.now(timezone.utc).replace(microsecond=0)
 PRICES = ({"elevenlabs": 0.30}, {"higgsfield": 0.50})
 
@@ -103,6 +105,7 @@ EXPECTED = {
 }
 
 
+@pytest.mark.integration  # `prepared` renders
 def test_metrics_match_the_figures_worked_out_by_hand(prepared):
     instance, table = prepared
     assert collect_metrics(instance, table, *PRICES, now=NOW).as_dict() == EXPECTED
@@ -114,6 +117,7 @@ def test_nearest_rank_percentiles():
     assert [percentile(list(range(1, 101)), p) for p in (1, 50, 95, 100)] == [1, 50, 95, 100]
 
 
+@pytest.mark.integration  # `prepared` renders
 def test_the_metrics_asset_shows_a_markdown_table(prepared, settings):
     instance, _ = prepared
     result = build_definitions(settings).resolve_job_def("metrics_job").execute_in_process(instance=instance)
@@ -127,6 +131,7 @@ def test_the_metrics_asset_shows_a_markdown_table(prepared, settings):
     assert "| step audio p50 / p95 (s) | 3 / 10 |" in metadata["summary"]
 
 
+@pytest.mark.integration  # `prepared` renders
 def test_the_metrics_command_prints_json(prepared, settings, tmp_path):
     env = subprocess_env(DAGSTER_HOME=str(tmp_path / "dagster_home"), SANTA_DATA_DIR=str(settings.data_dir))
     done = subprocess.run([str(BIN / "santa-videos"), "metrics", "--json"], cwd=PROJECT_ROOT, env=env,

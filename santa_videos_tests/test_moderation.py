@@ -15,7 +15,7 @@ from santa_videos.intake_http import create_app
 from santa_videos.orders import OrderInvalid, parse_order
 from santa_videos.orders.moderation import WHAT
 
-pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
+pytestmark = [pytest.mark.unit, pytest.mark.filterwarnings("ignore::DeprecationWarning")]
 
 GOOD = {"child_name": "Emma", "age": 6, "language": "en"}
 

@@ -7,12 +7,14 @@ import pytest
 from santa_videos.orders import OrderNotFound, OrderTable
 from santa_videos.orders.status_rules import RunRef
 from santa_videos_tests.conftest import make_order
-from santa_videos_tests.postgres import storage
+from santa_videos_tests.postgres import STORAGES, storage
+
+pytestmark = pytest.mark.unit
 
 OLD, RUN, NEW, NEWER = RunRef("run-old", 7), RunRef("run-a", 8), RunRef("run-b", 9), RunRef("run-c", 10)
 
 
-@pytest.fixture(params=["sqlite", "postgresql"])
+@pytest.fixture(params=STORAGES)
 def orders(request, tmp_path):
     with storage(request.param) as (_overrides, url):
         table = OrderTable(url or f"sqlite:///{tmp_path / 'orders.db'}")

@@ -13,6 +13,8 @@ from santa_videos.orders import OrderInvalid, parse_order
 from santa_videos.orders.ids import is_order_id
 from santa_videos_tests.conftest import AWKWARD_MENTION, AWKWARD_NAME
 
+pytestmark = pytest.mark.unit
+
 GOOD = {"child_name": "Emma", "age": 6, "language": "en"}
 
 BAD_ORDERS = [

@@ -19,6 +19,8 @@ from santa_videos_tests.media_checks import box_order, ffprobe, wav_seconds
 from santa_videos_tests.postgres import storage
 from santa_videos_tests.s3 import S3Server
 
+pytestmark = pytest.mark.integration
+
 
 def run_through_sensor(instance, definitions, order_id):
     """What the daemon does with one tick: add the partitions, then launch the requested run (here in process)."""

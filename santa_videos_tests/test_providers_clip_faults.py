@@ -6,6 +6,8 @@ import pytest
 
 from santa_videos_tests.fakes.pipeline import fakes, template_library, world  # noqa: F401 (fixtures)
 
+pytestmark = pytest.mark.integration
+
 
 def clip_of(world, result):
     assert result.success

@@ -3,8 +3,12 @@ the fewest calls, the SDK and httpx really talk to the fakes, and captions follo
 
 import json
 
+import pytest
+
 from santa_videos_tests.fakes.pipeline import fakes, template_library, world  # noqa: F401 (fixtures)
 from santa_videos_tests.media_checks import ffprobe, wav_seconds
+
+pytestmark = pytest.mark.integration
 
 
 def test_a_lipsync_order_is_delivered_with_one_speech_call_and_one_submission(world, fakes):

@@ -5,6 +5,7 @@ retry policy, and the intake sensor puts the pools' limits from the environment 
 import shutil
 
 import dagster as dg
+import pytest
 import yaml
 
 from santa_videos.definitions import build_definitions
@@ -13,6 +14,8 @@ from santa_videos.sensors.intake import intake_sensor
 from santa_videos.settings import load_settings
 from santa_videos_tests.conftest import PROJECT_ROOT
 from santa_videos_tests.fakes.pipeline import FAST_ENV
+
+pytestmark = pytest.mark.unit
 
 
 def tick(instance, monkeypatch, **env) -> dict[str, int]:

@@ -4,8 +4,11 @@ exception text, on the happy path or when the providers refuse the keys. Everyth
 from pathlib import Path
 
 import dagster as dg
+import pytest
 
 from santa_videos_tests.fakes.pipeline import fakes, template_library, world  # noqa: F401 (fixtures)
+
+pytestmark = pytest.mark.integration
 
 
 def files_containing(root: Path, needles: list[bytes]) -> list[str]:

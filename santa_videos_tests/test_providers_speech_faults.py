@@ -7,6 +7,8 @@ import pytest
 from santa_videos.providers.health import elevenlabs_status
 from santa_videos_tests.fakes.pipeline import fakes, template_library, world  # noqa: F401 (fixtures)
 
+pytestmark = pytest.mark.integration
+
 
 @pytest.mark.parametrize(
     "faults",

@@ -7,8 +7,12 @@ import subprocess
 import sys
 import time
 
+import pytest
+
 from santa_videos_tests.conftest import PROJECT_ROOT
 from santa_videos_tests.fakes.pipeline import fakes, template_library, world  # noqa: F401 (fixtures)
+
+pytestmark = pytest.mark.integration
 
 CLIP_RUN = """
 import sys

@@ -10,6 +10,8 @@ from santa_videos.orders.status_rules import RunRef
 from santa_videos.sensors.reconcile import order_reconciler
 from santa_videos_tests.conftest import make_order
 
+pytestmark = pytest.mark.integration
+
 
 @pytest.fixture
 def failing_run(instance, definitions, table, tmp_path, monkeypatch):

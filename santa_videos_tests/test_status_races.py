@@ -17,7 +17,9 @@ from santa_videos.orders import OrderTable
 from santa_videos.settings import load_settings
 from santa_videos.sensors.run_status import order_failure_sensor, order_rendering_sensor
 from santa_videos_tests.conftest import make_order
-from santa_videos_tests.postgres import storage
+from santa_videos_tests.postgres import STORAGES, storage
+
+pytestmark = pytest.mark.integration
 
 HOLD = {"kind": "hold", "times": 1}
 
@@ -82,7 +84,7 @@ class Background(threading.Thread):
         return self.result
 
 
-@pytest.fixture(params=["sqlite", "postgresql"])
+@pytest.fixture(params=STORAGES)
 def world(request, tmp_path, monkeypatch):
     faults = tmp_path / "faults.json"
     faults.write_text("{}")
