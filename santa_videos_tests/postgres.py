@@ -3,6 +3,7 @@
 import os
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
@@ -67,6 +68,16 @@ def instance_overrides(name: str) -> dict:
 # The storages a test runs on, as fixture params. The PostgreSQL variant needs the server, so it is never in the
 # unit tier that `make test-fast` runs.
 STORAGES = ["sqlite", pytest.param("postgresql", marks=pytest.mark.integration)]
+
+
+@contextmanager
+def orders_database(kind: str, folder: Path, label: str = "orders") -> Iterator[str]:
+    """The URL of an empty orders table: a SQLite file in `folder` for "sqlite", or a fresh PostgreSQL database."""
+    if kind == "sqlite":
+        yield f"sqlite:///{folder / 'orders.db'}"
+        return
+    with temporary_database(label) as name:
+        yield database_url(name)
 
 
 @contextmanager

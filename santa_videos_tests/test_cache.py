@@ -70,16 +70,12 @@ def test_erasing_an_order_removes_every_entry_it_used(tmp_path):
     assert sorted(e.key for e in cache.entries()) == [theirs]
 
 
-def test_the_cap_holds_and_the_least_recently_used_go_first_after_random_writes(tmp_path):
-    """A model of LRU kept by the test predicts exactly which entries survive each write."""
-    rng = random.Random(1225)
-    cap = 60_000
-    cache = AudioCache(tmp_path / "cache", max_bytes=cap)
-    # One key is one speech: its size is fixed, a few are larger than the whole cap.
-    sizes = {key_for(n): rng.choice([rng.randrange(100, 4000), rng.randrange(4000, 20_000), 70_000]) for n in range(40)}
-    model: dict[str, int] = {}  # key -> stored size, in least-recently-used-first order
-    for step in range(300):
-        key = key_for(rng.randrange(40))
+def assert_lru_matches_a_model(cache, tmp_path, rng: random.Random, sizes: dict[str, int], writes: int, cap: int):
+    """Random reads and writes of the keys of `sizes` (one key, one size): after each write the cache holds exactly
+    what a model of least-recently-used eviction kept here predicts. Returns the model (key -> stored size)."""
+    model: dict[str, int] = {}  # in least-recently-used-first order
+    for step in range(writes):
+        key = key_for(rng.randrange(len(sizes)))
         if key in model and rng.random() < 0.4:
             assert cache.get(key, tmp_path / "out.wav") is not None
             model[key] = model.pop(key)
@@ -95,6 +91,17 @@ def test_the_cap_holds_and_the_least_recently_used_go_first_after_random_writes(
         entries = {e.key: e.size_bytes for e in cache.entries()}
         assert sum(entries.values()) <= cap, f"over the cap after write {step}"
         assert entries == model, f"wrong survivors after write {step}"
+    return model
+
+
+def test_the_cap_holds_and_the_least_recently_used_go_first_after_random_writes(tmp_path):
+    """A model of LRU kept by the test predicts exactly which entries survive each write."""
+    rng = random.Random(1225)
+    cap = 60_000
+    cache = AudioCache(tmp_path / "cache", max_bytes=cap)
+    # One key is one speech: its size is fixed, a few are larger than the whole cap.
+    sizes = {key_for(n): rng.choice([rng.randrange(100, 4000), rng.randrange(4000, 20_000), 70_000]) for n in range(40)}
+    model = assert_lru_matches_a_model(cache, tmp_path, rng, sizes, writes=300, cap=cap)
     for key in model:
         assert cache.get(key, tmp_path / "out.wav") is not None
         assert (tmp_path / "out.wav").read_bytes() == content_for(key, (tmp_path / "out.wav").stat().st_size)

@@ -11,7 +11,9 @@ import pytest
 
 from santa_videos_tests.postgres import database_url, temporary_database
 from santa_videos_tests.s3 import BUCKET, PREFIX, s3_server  # noqa: F401 (fixture)
-from santa_videos_tests.test_cache import _hammer, content_for, key_for, open_cache, put_bytes
+from santa_videos_tests.test_cache import (
+    _hammer, assert_lru_matches_a_model, content_for, key_for, open_cache, put_bytes,
+)
 
 pytestmark = pytest.mark.unit
 
@@ -46,21 +48,7 @@ def test_the_cap_holds_and_the_least_recently_used_go_first(where, tmp_path):
     rng, cap = random.Random(1226), 40_000
     cache = open_cache(where, cap)
     sizes = {key_for(n): rng.choice([rng.randrange(100, 4000), rng.randrange(4000, 15_000), 50_000]) for n in range(20)}
-    model: dict[str, int] = {}
-    for step in range(80):
-        key = key_for(rng.randrange(20))
-        if key in model and rng.random() < 0.4:
-            assert cache.get(key, tmp_path / "out.wav") is not None
-            model[key] = model.pop(key)
-            continue
-        stored = put_bytes(cache, tmp_path, key, content_for(key, sizes[key]))
-        assert stored == (sizes[key] <= cap)
-        if stored:
-            model.pop(key, None)
-            model[key] = sizes[key] + len(json.dumps({"key": key, "size": sizes[key]}))
-            while sum(model.values()) > cap:
-                model.pop(next(iter(model)))
-        assert {e.key: e.size_bytes for e in cache.entries()} == model, f"wrong survivors after write {step}"
+    assert_lru_matches_a_model(cache, tmp_path, rng, sizes, writes=80, cap=cap)
 
 
 def test_objects_no_index_row_names_are_swept_once_stale(where, s3_server, tmp_path):

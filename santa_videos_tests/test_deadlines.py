@@ -13,7 +13,7 @@ from santa_videos.orders import OrderTable, estimates, parse_order
 from santa_videos.orders.estimates import MIN_DELIVERIES_PER_HOUR, Pace, read_pace
 from santa_videos.orders.table import orders
 from santa_videos.settings import load_settings
-from santa_videos_tests.postgres import STORAGES, database_url, temporary_database
+from santa_videos_tests.postgres import STORAGES, orders_database
 
 pytestmark = [pytest.mark.unit, pytest.mark.filterwarnings("ignore::DeprecationWarning")]
 
@@ -29,14 +29,9 @@ def fresh_pace(monkeypatch):
 @pytest.fixture(params=STORAGES)
 def orders_url(request, tmp_path, monkeypatch):
     monkeypatch.setenv("SANTA_DATA_DIR", str(tmp_path / "data"))
-    if request.param == "sqlite":
-        url = f"sqlite:///{tmp_path / 'data' / 'orders.db'}"
+    with orders_database(request.param, tmp_path / "data", "deadlines") as url:
         monkeypatch.setenv("SANTA_ORDERS_DB_URL", url)
         yield url
-        return
-    with temporary_database("deadlines") as name:
-        monkeypatch.setenv("SANTA_ORDERS_DB_URL", database_url(name))
-        yield database_url(name)
 
 
 @pytest.fixture

@@ -24,7 +24,7 @@ from santa_videos.orders.table import orders
 from santa_videos.processes import ServerProcess, free_port
 from santa_videos.settings import load_settings
 from santa_videos_tests.conftest import subprocess_env
-from santa_videos_tests.postgres import STORAGES, database_url, temporary_database
+from santa_videos_tests.postgres import STORAGES, orders_database
 
 pytestmark = [pytest.mark.unit, pytest.mark.filterwarnings("ignore::DeprecationWarning")]
 
@@ -43,11 +43,8 @@ def photo(colour: str) -> bytes:
 
 @pytest.fixture(params=STORAGES)
 def orders_url(request, tmp_path):
-    if request.param == "sqlite":
-        yield f"sqlite:///{tmp_path / 'data' / 'orders.db'}"
-        return
-    with temporary_database("idempotency") as name:
-        yield database_url(name)
+    with orders_database(request.param, tmp_path / "data", "idempotency") as url:
+        yield url
 
 
 @pytest.fixture
