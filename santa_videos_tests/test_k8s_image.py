@@ -7,11 +7,14 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 import yaml
 
 from santa_videos.cluster.services import wait_until
 from santa_videos.processes import free_port, stop_process
 from santa_videos_tests.conftest import PROJECT_ROOT, subprocess_env
+
+pytestmark = pytest.mark.integration  # starts a code server
 
 K8S = PROJECT_ROOT / "deploy" / "k8s"
 BIN = Path(sys.executable).parent

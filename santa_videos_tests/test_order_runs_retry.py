@@ -2,8 +2,11 @@
 moment after the status). Such a run must not be taken for a dead letter: Dagster's own rule decides it."""
 
 import dagster as dg
+import pytest
 
 from santa_videos.order_runs import WILL_RETRY_TAG, will_retry
+
+pytestmark = pytest.mark.unit
 
 
 @dg.op
