@@ -202,3 +202,18 @@ def test_at_risk_orders_are_counted_by_metrics_and_listed_by_the_asset_check(que
     (latest,) = instance.event_log_storage.get_asset_check_execution_history(CHECK_KEY, limit=1)
     recorded = latest.event.dagster_event.event_specific_data
     assert (recorded.passed, recorded.metadata["at_risk_order_ids"].value) == (False, at_risk)
+
+
+def test_the_place_in_the_queue_follows_the_intake_order_whatever_its_columns(table, monkeypatch):
+    """Places are counted with a row comparison on table.INTAKE_ORDER, so an intake order on a time column first
+    (as earliest-due-first is) is followed as it is, on SQLite and PostgreSQL alike."""
+    monkeypatch.setattr(estimates, "INTAKE_ORDER", (orders.c.created_at, orders.c.seq))
+    made = [parse_order({"child_name": "Emma", "age": 6, "language": "en"}) for _ in range(3)]
+    table.add(made)
+    base = datetime.now(timezone.utc)
+    for order, minutes in zip(made, (30, 10, 20)):  # arrival order differs from the intake order
+        with table.engine.begin() as conn:
+            conn.execute(orders.update().where(orders.c.order_id == order.order_id)
+                         .values(created_at=base - timedelta(minutes=minutes)))
+    places = [estimates.estimate(table, table.get(order.order_id)).place for order in made]
+    assert places == [1, 3, 2]
