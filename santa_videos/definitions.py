@@ -14,6 +14,7 @@ from santa_videos.resources.orders import OrdersResource
 from santa_videos.resources.retention import RetentionResource
 from santa_videos.schedules.cleanup import cleanup_job, cleanup_schedule, retention_cleanup
 from santa_videos.schedules.metrics import metrics_job, metrics_schedule
+from santa_videos.sensors.deadlines import deadlines_sensor, no_order_at_risk
 from santa_videos.sensors.intake import intake_sensor
 from santa_videos.sensors.reconcile import order_reconciler
 from santa_videos.sensors.run_status import RUN_STATUS_SENSORS
@@ -53,11 +54,12 @@ def build_resources(settings: Settings) -> dict:
 def build_definitions(settings: Settings, **resource_overrides) -> dg.Definitions:
     return dg.Definitions(
         assets=[*VIDEO_ASSETS, retention_cleanup, pipeline_metrics],
+        asset_checks=[no_order_at_risk],
         jobs=[video_job, cleanup_job, metrics_job],
         schedules=[cleanup_schedule, metrics_schedule],
         # Every job logs to the console through it: JSON lines when USE_JSON_LOGGING=true.
         loggers={"console": santa_console_logger},
-        sensors=[intake_sensor, *RUN_STATUS_SENSORS, order_reconciler],
+        sensors=[intake_sensor, *RUN_STATUS_SENSORS, order_reconciler, deadlines_sensor],
         resources={**build_resources(settings), **resource_overrides},
         # As video_job runs: a run launched from the UI (an asset selection) runs its steps in one process too.
         executor=dg.in_process_executor,

@@ -1,5 +1,6 @@
 """The health check: media tools, folders and free space, the Dagster instance and its daemon, provider keys (and,
-on request, the providers themselves), and the age of the oldest waiting order. Each check says what it saw."""
+on request, the providers themselves), the age of the oldest waiting order, and orders at risk of missing their
+deadline. Each check says what it saw."""
 
 import os
 import re
@@ -17,6 +18,7 @@ import httpx
 import sqlalchemy as sa
 
 from santa_videos.instance_home import NoInstance, require_instance
+from santa_videos.orders.estimates import at_risk_orders, current_pace
 from santa_videos.orders.model import Status
 from santa_videos.orders.table import OrderTable, orders
 from santa_videos.providers.health import elevenlabs_status
@@ -169,6 +171,19 @@ def check_queue(table: OrderTable, max_age_minutes: int) -> Check:
     return Check("queue", minutes <= max_age_minutes, detail)
 
 
+def check_deadlines(table: OrderTable) -> Check:
+    """Fails while any unfinished order will miss its deadline at the current pace (orders/estimates.py)."""
+    try:
+        late, pace = at_risk_orders(table), current_pace(table)
+    except sa.exc.SQLAlchemyError as exc:
+        return Check("deadlines", False, f"orders table not readable: {scrub(str(exc))}")
+    if not late:
+        return Check("deadlines", True, f"no order at risk of missing its deadline (pace: {pace.describe()})")
+    shown = ", ".join(late[:5]) + (f" and {len(late) - 5} more" if len(late) > 5 else "")
+    return Check("deadlines", False, f"{len(late)} orders will miss their deadline at the current pace "
+                                     f"({pace.describe()}): {shown}")
+
+
 KEY_VARIABLES = {"elevenlabs": "ELEVENLABS_API_KEY", "higgsfield": "HIGGSFIELD_API_KEY"}
 
 
@@ -210,6 +225,7 @@ def run_health(ping: bool) -> list[Check]:
     table = OrderTable(settings.orders_db_url)
     try:
         checks.append(check_queue(table, operations.health_max_queue_age_minutes))
+        checks.append(check_deadlines(table))
     finally:
         table.dispose()
     return checks

@@ -1,6 +1,6 @@
 """Pipeline figures, read from the orders table and the Dagster instance (never from in-memory counters, which a
 restart resets): orders and their outcome, latency, per-step times, who served the speech and the clips, the cache,
-characters and estimated cost, and the queue.
+characters and estimated cost, the queue, and the orders at risk of missing their deadline.
 
 Step times cover the most recent STEP_SAMPLE_RUNS video runs. Percentiles use the nearest-rank method: p of n
 sorted values is the value at rank ceil(p/100 * n).
@@ -14,6 +14,7 @@ from datetime import datetime, timezone
 import dagster as dg
 import sqlalchemy as sa
 
+from santa_videos.orders.estimates import at_risk_orders, pace_at
 from santa_videos.orders.model import Status
 from santa_videos.orders.table import OrderTable, orders
 
@@ -53,6 +54,9 @@ class PipelineMetrics:
     estimated_cost_per_video: float | None = None
     queue_depth: int = 0
     oldest_waiting_age_s: float | None = None
+    # Unfinished orders that will miss their deadline at the current pace (order ids only), soonest due first.
+    orders_at_risk: int = 0
+    at_risk_order_ids: list[str] = field(default_factory=list)
 
     def as_dict(self) -> dict:
         return asdict(self)
@@ -116,6 +120,8 @@ def collect_metrics(
     now = now or datetime.now(timezone.utc)
     metrics = PipelineMetrics()
     _order_figures(table, metrics, now)
+    metrics.at_risk_order_ids = at_risk_orders(table, now, pace_at(table, now))
+    metrics.orders_at_risk = len(metrics.at_risk_order_ids)
     metrics.step_seconds = {
         step: {"p50": _round(percentile(values, 50)), "p95": _round(percentile(values, 95))}
         for step, values in _step_durations(instance).items()
@@ -148,6 +154,8 @@ def markdown_table(metrics: PipelineMetrics) -> str:
             return "n/a"
         if isinstance(value, dict):
             return ", ".join(f"{k} {show(v)}" for k, v in value.items()) or "n/a"
+        if isinstance(value, list):
+            return ", ".join(str(item) for item in value) or "none"
         return f"{value:g}" if isinstance(value, float) else str(value)
 
     rows = [(name, show(value)) for name, value in metrics.as_dict().items() if name != "step_seconds"]

@@ -1,23 +1,30 @@
 """Honest deadlines: the pace the estimates use (the last hour's deliveries, else the capacity), and a deadline no
 queue could meet refused at the intake, naming the earliest time that could be met. On SQLite and PostgreSQL."""
 
+import json
 from datetime import datetime, timedelta, timezone
 
+import dagster as dg
 import pytest
 import sqlalchemy as sa
 from starlette.testclient import TestClient
 
 from santa_videos.cli import main
+from santa_videos.assets.metrics import pipeline_metrics
+from santa_videos.definitions import build_definitions
 from santa_videos.intake_http import create_app
+from santa_videos.metrics import collect_metrics
 from santa_videos.orders import OrderTable, estimates, parse_order
 from santa_videos.orders.estimates import MIN_DELIVERIES_PER_HOUR, Pace, read_pace
 from santa_videos.orders.table import orders
+from santa_videos.sensors.deadlines import deadlines_sensor, no_order_at_risk
 from santa_videos.settings import load_settings
 from santa_videos_tests.postgres import STORAGES, orders_database
 
 pytestmark = [pytest.mark.unit, pytest.mark.filterwarnings("ignore::DeprecationWarning")]
 
 NOW = datetime(2026, 12, 20, 12, 0, tzinfo=timezone.utc)
+CHECK_KEY = dg.AssetCheckKey(dg.AssetKey("pipeline_metrics"), "no_order_at_risk")
 
 
 @pytest.fixture(autouse=True)
@@ -110,3 +117,98 @@ def test_the_http_intake_and_the_csv_import_refuse_it_too(table, tmp_path, monke
     assert "row 3: deadline: cannot be met" in capsys.readouterr().err
     with table.engine.connect() as conn:
         assert conn.execute(sa.select(sa.func.count()).select_from(orders)).scalar_one() == 1, "all or nothing"
+
+
+@pytest.fixture
+def queue(table, monkeypatch):
+    """Before any delivery a video takes 600 s and two render at once: 300 s a video. One order rendering for 100 s
+    already, three waiting."""
+    monkeypatch.setenv("SANTA_EXPECTED_RENDER_SECONDS", "600")
+    monkeypatch.setenv("SANTA_MAX_CONCURRENT_RUNS", "2")
+    now = datetime.now(timezone.utc)
+    made = {
+        name: parse_order({"child_name": "Emma", "age": 6, "language": "en",
+                           **({"deadline": (now + timedelta(seconds=due)).isoformat()} if due else {})})
+        for name, due in (("rendering", 400), ("first", 7200), ("second", 800), ("third", None))
+    }
+    table.add(list(made.values()))
+    with table.engine.begin() as conn:
+        conn.execute(orders.update().where(orders.c.order_id == made["rendering"].order_id)
+                     .values(status="rendering", updated_at=now - timedelta(seconds=100)))
+    return {name: order.order_id for name, order in made.items()}, now
+
+
+def seconds_from(now: datetime, stamp: str) -> float:
+    return (datetime.fromisoformat(stamp.replace("Z", "+00:00")) - now).total_seconds()
+
+
+def test_status_shows_each_orders_estimated_ready_time_place_and_risk(queue, capsys):
+    ids, now = queue
+    assert main(["status", "--json", *ids.values()]) == 0
+    shown = {row["order_id"]: row for row in json.loads(capsys.readouterr().out)}
+    expected = {  # name: (place, seconds from now, at risk)
+        "rendering": (None, 500, True),   # started 100 s ago, 600 s a video; due in 400 s
+        "first": (1, 600, False),         # the 2nd delivery from now; never sooner than one video
+        "second": (2, 900, True),         # the 3rd delivery: 900 s; due in 800 s
+        "third": (3, 1200, False),        # no deadline, never at risk
+    }
+    for name, (place, seconds, at_risk) in expected.items():
+        row = shown[ids[name]]
+        assert (row["place_in_queue"], row["at_risk"]) == (place, at_risk), name
+        assert abs(seconds_from(now, row["estimated_ready_at"]) - seconds) < 5, name
+    assert main(["status", ids["second"]]) == 0
+    assert "AT RISK: deadline " in capsys.readouterr().out
+
+
+def test_the_customer_sees_the_estimated_ready_time(queue):
+    ids, now = queue
+    client = TestClient(create_app(load_settings()))
+    answer = client.get(f"/orders/{ids['first']}").json()
+    assert abs(seconds_from(now, answer["estimated_ready_at"]) - 600) < 5
+    assert "at_risk" not in answer, "whether a deadline is at risk is for the operator"
+    page = client.get(f"/orders/{ids['first']}", headers={"accept": "text/html"}).text
+    assert f'datetime="{answer["estimated_ready_at"]}"' in page and "Santa expects it to be ready by" in page
+
+
+def test_at_risk_orders_are_counted_by_metrics_and_listed_by_the_asset_check(queue, instance):
+    ids, _now = queue
+    at_risk = [ids["rendering"], ids["second"]]  # soonest due first
+    table = OrderTable(load_settings().orders_db_url)
+    assert estimates.at_risk_orders(table) == at_risk
+    figures = collect_metrics(instance, table, {}, {})
+    assert (figures.orders_at_risk, figures.at_risk_order_ids) == (2, at_risk)
+    table.dispose()
+
+    resources = build_definitions(load_settings()).resources
+    # Executed from the UI: the check fails and names the orders (ids only).
+    check_job = dg.define_asset_job("check", selection=dg.AssetSelection.checks(no_order_at_risk))
+    checks = dg.Definitions(assets=[pipeline_metrics], asset_checks=[no_order_at_risk], jobs=[check_job],
+                            resources=resources)
+    (evaluation,) = checks.resolve_job_def("check").execute_in_process(instance=instance).get_asset_check_evaluations()
+    assert not evaluation.passed and evaluation.metadata["at_risk_order_ids"].value == at_risk
+    assert "Emma" not in json.dumps(evaluation.metadata["at_risk_order_ids"].value)
+
+    # Kept current by deadlines_sensor without a run: recorded when the orders at risk change, not on every tick.
+    runs = len(instance.get_runs())
+    context = dg.build_sensor_context(instance=instance, resources={"orders": resources["orders"]})
+    assert deadlines_sensor(context).skip_message == "recorded: 2 orders at risk"
+    assert deadlines_sensor(context).skip_message == "2 orders at risk, as last recorded"
+    assert len(instance.get_runs()) == runs
+    (latest,) = instance.event_log_storage.get_asset_check_execution_history(CHECK_KEY, limit=1)
+    recorded = latest.event.dagster_event.event_specific_data
+    assert (recorded.passed, recorded.metadata["at_risk_order_ids"].value) == (False, at_risk)
+
+
+def test_the_place_in_the_queue_follows_the_intake_order_whatever_its_columns(table, monkeypatch):
+    """Places are counted with a row comparison on table.INTAKE_ORDER, so an intake order on a time column first
+    (as earliest-due-first is) is followed as it is, on SQLite and PostgreSQL alike."""
+    monkeypatch.setattr(estimates, "INTAKE_ORDER", (orders.c.created_at, orders.c.seq))
+    made = [parse_order({"child_name": "Emma", "age": 6, "language": "en"}) for _ in range(3)]
+    table.add(made)
+    base = datetime.now(timezone.utc)
+    for order, minutes in zip(made, (30, 10, 20)):  # arrival order differs from the intake order
+        with table.engine.begin() as conn:
+            conn.execute(orders.update().where(orders.c.order_id == order.order_id)
+                         .values(created_at=base - timedelta(minutes=minutes)))
+    places = [estimates.estimate(table, table.get(order.order_id)).place for order in made]
+    assert places == [1, 3, 2]

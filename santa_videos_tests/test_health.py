@@ -23,7 +23,7 @@ pytestmark = pytest.mark.integration
 
 ELEVENLABS_KEY = "sk_fake_elevenlabs_key"
 ALL_CHECKS = ["ffmpeg", "espeak-ng", "media folder", "deliveries folder", "cache folder", "temp folder",
-              "dagster instance", "daemon", "provider keys", "queue"]
+              "dagster instance", "daemon", "provider keys", "queue", "deadlines"]
 
 
 def beat(instance, age_seconds: float = 0) -> None:
@@ -130,6 +130,11 @@ def break_queue(table, **_):
                      .values(created_at=datetime.now(timezone.utc) - timedelta(hours=2)))
 
 
+def break_deadlines(table, **_):
+    # Due in a minute, while a video takes two (SANTA_EXPECTED_RENDER_SECONDS before any delivery).
+    table.add([make_order(deadline=(datetime.now(timezone.utc) + timedelta(minutes=1)).isoformat())])
+
+
 @pytest.mark.parametrize("broken, expected", [
     (break_ffmpeg_missing, ["ffmpeg"]),
     (break_ffmpeg_without_libx264, ["ffmpeg"]),
@@ -139,6 +144,7 @@ def break_queue(table, **_):
     (break_daemon, ["daemon"]),
     (break_provider_keys, ["provider keys"]),
     (break_queue, ["queue"]),
+    (break_deadlines, ["deadlines"]),
 ], ids=lambda value: value.__name__.removeprefix("break_") if callable(value) else None)
 def test_each_broken_part_fails_its_own_check(healthy, table, tmp_path, monkeypatch, capsys, broken, expected):
     broken(instance=healthy, table=table, tmp_path=tmp_path, monkeypatch=monkeypatch)

@@ -19,10 +19,11 @@ pytestmark = pytest.mark.unit
 
 NOW = datetime.now(timezone.utc).replace(microsecond=0)
 PRICES = ({"elevenlabs": 0.30}, {"higgsfield": 0.50})
+AT_RISK = "ord_01m8q5v3c8k9t2x7w4n6p0r1x4"
 
 
-def add_order(table, status: str, created_ago_s: float, latency_s: float | None = None) -> str:
-    order = make_order()
+def add_order(table, status: str, created_ago_s: float, latency_s: float | None = None, **fields) -> str:
+    order = make_order(**fields)
     table.add([order])
     created = NOW - timedelta(seconds=created_ago_s)
     delivered = created + timedelta(seconds=latency_s) if latency_s is not None else None
@@ -50,8 +51,10 @@ def materialized(instance, asset: str, partition: str, **metadata) -> None:
 def prepared(instance, table):
     delivered = [add_order(table, "delivered", 3600, latency) for latency in (60, 120, 180, 240, 600)]
     add_order(table, "failed", 3600)
-    add_order(table, "queued", 300)
-    add_order(table, "queued", 900)
+    # Five deliveries in the last hour (720 s a video) and one order rendering: the first queued order is the 2nd
+    # to be delivered, ready in 1440 s, well before its deadline; the second, ready in 2160 s, misses its deadline.
+    add_order(table, "queued", 300, deadline=(NOW + timedelta(days=1)).isoformat())
+    add_order(table, "queued", 900, order_id=AT_RISK, deadline=(NOW + timedelta(seconds=600)).isoformat())
     add_order(table, "rendering", 100)
     for audio_s, video_s in ((1.0, 8.0), (2.0, 9.0), (3.0, None), (4.0, None), (10.0, None)):
         finished_run(instance, "video_job", {"audio": audio_s, **({"video": video_s} if video_s else {})})
@@ -102,6 +105,8 @@ EXPECTED = {
     "estimated_cost_per_video": 0.22,
     "queue_depth": 2,
     "oldest_waiting_age_s": 900.0,
+    "orders_at_risk": 1,
+    "at_risk_order_ids": [AT_RISK],
 }
 
 
@@ -138,6 +143,8 @@ def test_the_metrics_command_prints_json(prepared, settings, tmp_path):
                           capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stderr
     figures = json.loads(done.stdout)
-    # The command measures ages from the real clock; everything else is as worked out above.
+    # The command measures ages and the last hour from the real clock; everything else is as worked out above.
     assert figures.pop("oldest_waiting_age_s") > 900
-    assert figures == {k: v for k, v in EXPECTED.items() if k != "oldest_waiting_age_s"}
+    assert figures.pop("orders_at_risk") == len(figures.pop("at_risk_order_ids"))
+    clocked = ("oldest_waiting_age_s", "orders_at_risk", "at_risk_order_ids")
+    assert figures == {k: v for k, v in EXPECTED.items() if k not in clocked}

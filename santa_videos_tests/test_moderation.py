@@ -12,8 +12,10 @@ from starlette.testclient import TestClient
 
 from santa_videos.cli import main
 from santa_videos.intake_http import create_app
-from santa_videos.orders import OrderInvalid, parse_order
+from santa_videos.orders import OrderInvalid, OrderTable, parse_order
 from santa_videos.orders.moderation import WHAT
+from santa_videos.settings import load_settings
+from santa_videos_tests.postgres import database_url, temporary_database
 
 pytestmark = [pytest.mark.unit, pytest.mark.filterwarnings("ignore::DeprecationWarning")]
 
@@ -161,6 +163,21 @@ REAL_NAMES = [
 FAKER_LOCALES = ["en_US", "en_GB", "en_IE", "en_NZ", "es_ES", "es_MX", "es_AR", "es_CO"]
 
 
+@pytest.fixture(params=["sqlite", "postgresql"])
+def table(request, settings, monkeypatch):
+    """The orders table the intake writes to (nothing, here), on SQLite and on PostgreSQL."""
+    if request.param == "sqlite":
+        table = OrderTable(settings.orders_db_url)
+        yield table
+        table.dispose()
+        return
+    with temporary_database("moderation") as name:
+        monkeypatch.setenv("SANTA_ORDERS_DB_URL", database_url(name))
+        table = OrderTable(database_url(name))
+        yield table
+        table.dispose()
+
+
 def refusal_messages(fields: dict) -> list[str]:
     with pytest.raises(OrderInvalid) as raised:
         parse_order(fields)
@@ -259,9 +276,9 @@ def test_csv_import_with_one_refused_row_queues_nothing(table, tmp_path, capsys)
     assert table.waiting_after(0, 10) == []
 
 
-def test_http_intake_answers_422_for_json_and_the_form_and_logs_no_refused_word(settings, table, caplog):
+def test_http_intake_answers_422_for_json_and_the_form_and_logs_no_refused_word(table, caplog):
     caplog.set_level(logging.DEBUG)
-    client = TestClient(create_app(settings), client=("203.0.113.9", 40000))
+    client = TestClient(create_app(load_settings()), client=("203.0.113.9", 40000))
     answer = client.post("/orders", json={**GOOD, "child_name": "Shitface", "mentions": ["fed the birds", "vete a la mierda"]})
     assert answer.status_code == 422
     assert answer.json()["errors"] == [

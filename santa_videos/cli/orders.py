@@ -9,7 +9,7 @@ from santa_videos.cli.help import EXAMPLE_ORDER_ID, add_command
 from santa_videos.instance_home import require_instance, require_orders_table
 from santa_videos.orders.intake import BatchInvalid, read_csv_orders, read_json_orders
 from santa_videos.orders.model import LANGUAGES, MAX_MENTIONS, Order, OrderInvalid, Strategy, parse_order
-from santa_videos.orders.estimates import unreachable_deadlines
+from santa_videos.orders.estimates import estimate, iso, unreachable_deadlines
 from santa_videos.orders.queueing import OrderConflict, describe
 from santa_videos.orders.table import OrderNotFound, OrderTable
 from santa_videos.settings import load_settings
@@ -106,13 +106,27 @@ def cmd_status(args: argparse.Namespace) -> int:
             "render_host": order.render_host,
             "created_at": order.created_at.isoformat(),
             "delivered_at": order.delivered_at.isoformat() if order.delivered_at else None,
+            **_deadline_fields(table, order),
         })
     if args.json:
         print(json.dumps(results, indent=2))
     for result in [] if args.json else results:
         detail = result["video_path"] or result["last_error"] or ""
+        if result["estimated_ready_at"]:
+            detail = f"ready by {result['estimated_ready_at']}" + (
+                f" AT RISK: deadline {result['deadline']}" if result["at_risk"] else "")
         print(f"{result['order_id']}  {result['status']:<10} attempts={result['attempts']}  {detail}".rstrip())
     return code
+
+
+def _deadline_fields(table: OrderTable, order) -> dict:
+    expected = estimate(table, order)
+    return {
+        "deadline": iso(order.deadline) if order.deadline else None,
+        "estimated_ready_at": iso(expected.ready_at) if expected.ready_at else None,
+        "at_risk": expected.at_risk,
+        "place_in_queue": expected.place,
+    }
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
@@ -159,7 +173,11 @@ def register(commands) -> None:
     importer.set_defaults(handler=cmd_import)
 
     status = add_command(
-        commands, "status", help="show where orders are (status, attempts, video or error)",
+        commands, "status",
+        help="show where orders are (status, attempts, video or error, estimated ready time, deadline at risk)",
+        description="Show each order's status, attempts and video or error. A waiting or rendering order also gets "
+        "its estimated ready time, from its place in the queue and the pace of the last hour, and AT RISK when "
+        "that misses its deadline.",
         examples=[f"santa-videos status {EXAMPLE_ORDER_ID}", f"santa-videos status {EXAMPLE_ORDER_ID} --json"],
     )
     status.add_argument("order_ids", nargs="+", metavar="ORDER_ID")

@@ -21,7 +21,7 @@ from santa_videos.intake_http.limits import MAX_FORM_FIELDS_BYTES, BodySizeLimit
 from santa_videos.intake_http.orders import IntakeStore, public_status
 from santa_videos.intake_http.photos import PhotoInvalid, reencode_photo
 from santa_videos.orders.ids import is_order_id
-from santa_videos.orders.estimates import unreachable_deadlines
+from santa_videos.orders.estimates import estimate, unreachable_deadlines
 from santa_videos.orders.model import OrderInvalid, parse_order
 from santa_videos.orders.queueing import OrderConflict
 from santa_videos.settings import Settings
@@ -149,7 +149,8 @@ def create_app(settings: Settings, shared_secret: str | None = None) -> Starlett
             if _wants_html(request):
                 return HTMLResponse("<h1>No such order</h1>", status_code=404)
             return _errors(404, [f"no order with id {order_id}"])
-        status = public_status(record, await run_in_threadpool(store.delivered_video, record), request)
+        expected = await run_in_threadpool(estimate, store.table, record)
+        status = public_status(record, await run_in_threadpool(store.delivered_video, record), expected.ready_at, request)
         return HTMLResponse(pages.status_page(status)) if _wants_html(request) else JSONResponse(status)
 
     def delivered_file(kind: str, media_type: str):

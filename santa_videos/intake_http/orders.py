@@ -1,8 +1,11 @@
 """What the intake reads and writes: orders queued in the orders table, photos in the media store, and the
 status a customer may see (their order id, where it is, the video's link; no internal error text)."""
 
+from datetime import datetime
+
 from starlette.requests import Request
 
+from santa_videos.orders.estimates import iso
 from santa_videos.orders.model import Order, Status
 from santa_videos.orders.table import OrderNotFound, OrderRecord, OrderTable
 from santa_videos.resources.media_store import Delivered, media_store
@@ -44,12 +47,13 @@ class IntakeStore:
         return self.delivered_file(record, "video")
 
 
-def public_status(record: OrderRecord, video: Delivered | None, request: Request) -> dict:
+def public_status(record: OrderRecord, video: Delivered | None, ready_at: datetime | None, request: Request) -> dict:
     status = CUSTOMER_STATUS.get(record.status, str(record.status))
     result = {
         "order_id": record.order_id,
         "status": status,
         "created_at": record.created_at.isoformat(),
+        "estimated_ready_at": iso(ready_at) if ready_at else None,
         "delivered_at": record.delivered_at.isoformat() if record.delivered_at else None,
         "video_url": None,
         "thumbnail_url": None,

@@ -59,6 +59,7 @@ _STATUS = """{% extends "layout" %}
 <p>Order <code id="order-id">{{ order.order_id }}</code></p>
 <p class="status">Status: <span id="status">{{ order.status }}</span></p>
 <p id="explanation">{{ explanation }}</p>
+{% if ready_at %}<p>Santa expects it to be ready by <time id="ready-at" datetime="{{ order.estimated_ready_at }}">{{ ready_at }}</time>.</p>{% endif %}
 {% if order.video_url %}<p><a id="video-link" href="{{ order.video_url }}">Watch or download the video</a></p>
 <video controls preload="none" src="{{ order.video_url }}"{% if order.thumbnail_url %} poster="{{ order.thumbnail_url }}"{% endif %}></video>{% endif %}
 {% if not final %}<p><small>This page refreshes itself every {{ refresh_seconds }} seconds.</small></p>{% endif %}
@@ -94,8 +95,10 @@ def order_form(values: dict, errors: list[str], photo_max_bytes: int) -> str:
 def status_page(order: dict) -> str:
     final = order["status"] in ("delivered", "failed")
     explanation = order.get("reason") or EXPLANATIONS.get(order["status"], "")
+    ready = order.get("estimated_ready_at")
+    ready_at = ready.replace("T", " ").replace("Z", " UTC") if ready else None
     return _environment.get_template("status").render(
-        order=order, final=final, explanation=explanation, refresh_seconds=REFRESH_SECONDS
+        order=order, final=final, explanation=explanation, refresh_seconds=REFRESH_SECONDS, ready_at=ready_at,
     )
 
 

@@ -21,8 +21,8 @@ from datetime import datetime, timedelta, timezone
 
 import sqlalchemy as sa
 
-from santa_videos.orders.model import Order
-from santa_videos.orders.table import OrderTable, orders
+from santa_videos.orders.model import Order, Status
+from santa_videos.orders.table import INTAKE_ORDER, OrderRecord, OrderTable, orders
 from santa_videos.settings import load_settings
 
 HOUR = timedelta(hours=1)
@@ -70,13 +70,14 @@ def read_pace(table: OrderTable, concurrency: int, expected_render_seconds: floa
     return Pace(render, render / max(concurrency, 1), delivered, measured=False)
 
 
+def pace_at(table: OrderTable, now: datetime) -> Pace:
+    settings = load_settings()
+    return read_pace(table, settings.max_concurrent_runs, settings.expected_render_seconds, now)
+
+
 def current_pace(table: OrderTable) -> Pace:
     """The pace of the pipeline the table belongs to, read at most every PACE_TTL_SECONDS in this process."""
-    settings = load_settings()
-    cache = _caches.setdefault(table.url, PaceCache())
-    return cache.get(lambda: read_pace(
-        table, settings.max_concurrent_runs, settings.expected_render_seconds, datetime.now(timezone.utc)
-    ))
+    return _caches.setdefault(table.url, PaceCache()).get(lambda: pace_at(table, datetime.now(timezone.utc)))
 
 
 class PaceCache:
@@ -92,6 +93,63 @@ class PaceCache:
             if self._pace is None or time.monotonic() - self._read_at > PACE_TTL_SECONDS:
                 self._pace, self._read_at = read(), time.monotonic()
             return self._pace
+
+
+@dataclass(frozen=True)
+class Estimate:
+    ready_at: datetime | None  # None once the order is delivered or failed
+    at_risk: bool
+    place: int | None  # in the intake queue: 1 = the next to start; None unless queued
+
+
+def estimate(table: OrderTable, record: OrderRecord, now: datetime | None = None) -> Estimate:
+    """When this order will be ready: two indexed counts and the cached pace, cheap enough for a polled page."""
+    if record.status not in (Status.RECEIVED, Status.QUEUED, Status.RENDERING):
+        return Estimate(None, False, None)
+    now, pace = now or datetime.now(timezone.utc), current_pace(table)
+    if record.status == Status.RENDERING:
+        ready, place = pace.rendering_ready_at(record.updated_at, now), None
+    else:
+        with table.engine.connect() as conn:
+            rendering = _count(conn, orders.c.status == Status.RENDERING)
+            place = 1 + _count(conn, orders.c.status == Status.QUEUED, _before(conn, record.order_id))
+        ready = pace.ready_at(rendering + place, now)
+    return Estimate(ready, record.deadline is not None and ready > record.deadline, place)
+
+
+def at_risk_orders(table: OrderTable, now: datetime | None = None, pace: Pace | None = None) -> list[str]:
+    """Ids of the unfinished orders that will miss their deadline at the current pace, soonest due first."""
+    now, pace = now or datetime.now(timezone.utc), pace or current_pace(table)
+    late: list[tuple[datetime, str]] = []
+    with table.engine.connect() as conn:
+        rendering = conn.execute(
+            sa.select(orders.c.order_id, orders.c.deadline, orders.c.updated_at)
+            .where(orders.c.status == Status.RENDERING)
+        ).all()
+        queued = conn.execute(
+            sa.select(orders.c.order_id, orders.c.deadline).where(orders.c.status == Status.QUEUED).order_by(*INTAKE_ORDER)
+        ).all()
+    for order_id, deadline, started in rendering:
+        if deadline is not None and pace.rendering_ready_at(_utc(started), now) > _utc(deadline):
+            late.append((_utc(deadline), order_id))
+    for place, (order_id, deadline) in enumerate(queued, start=1):
+        if deadline is not None and pace.ready_at(len(rendering) + place, now) > _utc(deadline):
+            late.append((_utc(deadline), order_id))
+    return [order_id for _deadline, order_id in sorted(late)]
+
+
+def _before(conn: sa.Connection, order_id: str) -> sa.ColumnElement:
+    """Orders ahead of this one in the intake order (a row comparison, whatever columns the order has)."""
+    mine = conn.execute(sa.select(*INTAKE_ORDER).where(orders.c.order_id == order_id)).one()
+    return sa.tuple_(*INTAKE_ORDER) < sa.tuple_(*[sa.literal(v, column.type) for v, column in zip(mine, INTAKE_ORDER)])
+
+
+def _count(conn: sa.Connection, *conditions) -> int:
+    return conn.execute(sa.select(sa.func.count()).select_from(orders).where(*conditions)).scalar_one()
+
+
+def _utc(moment: datetime) -> datetime:
+    return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
 
 
 def unreachable_deadlines(table: OrderTable, batch: list[Order]) -> list[tuple[int, str]]:

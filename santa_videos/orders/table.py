@@ -58,6 +58,9 @@ orders = sa.Table(
     sa.Column("erased_at", sa.DateTime(timezone=True), nullable=True),
 )
 
+# The intake order, the one order waiting orders are rendered in (the estimated ready times count places in it).
+INTAKE_ORDER = (orders.c.seq,)
+
 
 @dataclass(frozen=True)
 class OrderRecord:
@@ -169,7 +172,7 @@ class OrderTable:
         query = (
             sa.select(orders.c.seq, orders.c.order_id)
             .where(orders.c.seq > seq, orders.c.status == Status.QUEUED)
-            .order_by(orders.c.seq)
+            .order_by(*INTAKE_ORDER)
             .limit(limit)
         )
         with self.engine.connect() as conn:
