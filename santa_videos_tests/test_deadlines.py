@@ -48,12 +48,13 @@ def table(orders_url):
     table.dispose()
 
 
-def delivered(table: OrderTable, at: datetime, render_seconds: float) -> None:
+def delivered(table: OrderTable, at: datetime, render_seconds: float, startup_seconds: float = 10) -> None:
     order = parse_order({"child_name": "Emma", "age": 6, "language": "en"})
     table.add([order])
+    received = at - timedelta(seconds=render_seconds + startup_seconds)
     with table.engine.begin() as conn:
-        conn.execute(orders.update().where(orders.c.order_id == order.order_id)
-                     .values(status="delivered", delivered_at=at, render_seconds=render_seconds))
+        conn.execute(orders.update().where(orders.c.order_id == order.order_id).values(
+            status="delivered", created_at=received, delivered_at=at, render_seconds=render_seconds))
 
 
 def test_without_deliveries_the_pace_is_the_expected_render_time_at_full_capacity(table):
@@ -62,10 +63,11 @@ def test_without_deliveries_the_pace_is_the_expected_render_time_at_full_capacit
 
 
 def test_a_quiet_hour_uses_the_measured_render_time_at_full_capacity(table):
-    for minutes, seconds in ((10, 80), (20, 100), (300, 90)):  # the last one is older than an hour
-        delivered(table, NOW - timedelta(minutes=minutes), seconds)
+    for minutes, seconds, waited in ((10, 80, 30), (20, 100, 12), (300, 90, 50)):  # the last is over an hour old
+        delivered(table, NOW - timedelta(minutes=minutes), seconds, waited)
     pace = read_pace(table, concurrency=2, expected_render_seconds=120, now=NOW)
     assert (pace.render_seconds, pace.seconds_per_video, pace.deliveries_last_hour, pace.measured) == (90, 45, 2, False)
+    assert pace.startup_seconds == 12, "the least an order waited besides its render"
 
 
 def test_a_busy_hour_uses_the_measured_throughput(table):
@@ -74,9 +76,9 @@ def test_a_busy_hour_uses_the_measured_throughput(table):
     pace = read_pace(table, concurrency=2, expected_render_seconds=120, now=NOW)
     assert pace.measured and pace.deliveries_last_hour == 12 >= MIN_DELIVERIES_PER_HOUR
     assert pace.seconds_per_video == 300  # 12 an hour
-    # The 1st to be delivered needs one render; the 10th waits for nine deliveries before it, at 300 s each.
-    assert pace.ready_at(1, NOW) == NOW + timedelta(seconds=300)
-    assert pace.ready_at(10, NOW) == NOW + timedelta(seconds=3000)
+    # The 1st to be delivered needs the start-up and one render; the 10th also waits for nine deliveries before it.
+    assert pace.ready_at(1, NOW) == NOW + timedelta(seconds=10 + 300)
+    assert pace.ready_at(10, NOW) == NOW + timedelta(seconds=10 + 3000)
     assert Pace(100, 10, 0, False).ready_at(3, NOW) == NOW + timedelta(seconds=100), "never sooner than one render"
 
 

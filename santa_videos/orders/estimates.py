@@ -7,9 +7,12 @@ The pace, read from the orders table:
 - throughput: the deliveries of the last hour, once there were at least MIN_DELIVERIES_PER_HOUR. Fewer (the start
   of the day, a quiet hour) and the pipeline's capacity stands in: SANTA_MAX_CONCURRENT_RUNS videos per render time.
 
+- start-up: what an order waits besides rendering when nothing is ahead of it (the intake sensor's tick, the run's
+  launch): the least of (delivered - received - render time) over the same recent deliveries; 0 before any.
+
 An order with k orders rendering and p - 1 waiting before it is the (k + p)-th to be delivered, so it is ready at
-now + max(render time, (k + p) / throughput): never sooner than one render. A rendering order is ready one render
-time after its run started. The pace is read at most every PACE_TTL_SECONDS per process: status pages are polled.
+now + start-up + max(render time, (k + p) / throughput): never sooner than one render. A rendering order is ready
+one render time after its run started. The pace is read at most every PACE_TTL_SECONDS per process: status pages are polled.
 """
 
 import math
@@ -37,10 +40,11 @@ class Pace:
     seconds_per_video: float
     deliveries_last_hour: int
     measured: bool  # throughput from the last hour's deliveries, rather than the capacity
+    startup_seconds: float = 0.0
 
     def ready_at(self, ahead: int, now: datetime) -> datetime:
         """When an order is ready that is the `ahead`-th to be delivered (1: nothing before it)."""
-        return now + timedelta(seconds=max(self.render_seconds, ahead * self.seconds_per_video))
+        return now + timedelta(seconds=self.startup_seconds + max(self.render_seconds, ahead * self.seconds_per_video))
 
     def rendering_ready_at(self, started: datetime, now: datetime) -> datetime:
         return max(now, started + timedelta(seconds=self.render_seconds))
@@ -51,23 +55,29 @@ class Pace:
 
     def describe(self) -> str:
         if self.measured:
-            return f"{self.deliveries_last_hour} videos delivered in the last hour"
-        return f"capacity: a video takes {self.render_seconds:.0f} s, fewer than {MIN_DELIVERIES_PER_HOUR} in the last hour"
+            return f"{self.deliveries_last_hour} videos delivered in the last hour, {self.startup_seconds:.0f} s start-up"
+        return (f"capacity: a video takes {self.render_seconds:.0f} s after {self.startup_seconds:.0f} s start-up, "
+                f"fewer than {MIN_DELIVERIES_PER_HOUR} delivered in the last hour")
 
 
 def read_pace(table: OrderTable, concurrency: int, expected_render_seconds: float, now: datetime) -> Pace:
     with table.engine.connect() as conn:
         recent = conn.execute(
-            sa.select(orders.c.render_seconds).where(orders.c.render_seconds.is_not(None))
+            sa.select(orders.c.render_seconds, orders.c.created_at, orders.c.delivered_at)
+            .where(orders.c.render_seconds.is_not(None))
             .order_by(orders.c.delivered_at.desc()).limit(RECENT_DELIVERIES)
-        ).scalars().all()
+        ).all()
         delivered = conn.execute(
             sa.select(sa.func.count()).select_from(orders).where(orders.c.delivered_at >= now - HOUR)
         ).scalar_one()
-    render = statistics.median(recent) if recent else expected_render_seconds
+    render = statistics.median(row.render_seconds for row in recent) if recent else expected_render_seconds
+    startup = max(0.0, min(
+        ((_utc(row.delivered_at) - _utc(row.created_at)).total_seconds() - row.render_seconds for row in recent),
+        default=0.0,
+    ))
     if delivered >= MIN_DELIVERIES_PER_HOUR:
-        return Pace(render, HOUR.total_seconds() / delivered, delivered, measured=True)
-    return Pace(render, render / max(concurrency, 1), delivered, measured=False)
+        return Pace(render, HOUR.total_seconds() / delivered, delivered, True, startup)
+    return Pace(render, render / max(concurrency, 1), delivered, False, startup)
 
 
 def pace_at(table: OrderTable, now: datetime) -> Pace:
