@@ -15,7 +15,7 @@ from santa_videos.intake_http import create_app
 from santa_videos.orders import OrderInvalid, OrderTable, parse_order
 from santa_videos.orders.moderation import WHAT
 from santa_videos.settings import load_settings
-from santa_videos_tests.postgres import database_url, temporary_database
+from santa_videos_tests.postgres import STORAGES, orders_database
 
 pytestmark = [pytest.mark.unit, pytest.mark.filterwarnings("ignore::DeprecationWarning")]
 
@@ -163,17 +163,12 @@ REAL_NAMES = [
 FAKER_LOCALES = ["en_US", "en_GB", "en_IE", "en_NZ", "es_ES", "es_MX", "es_AR", "es_CO"]
 
 
-@pytest.fixture(params=["sqlite", "postgresql"])
+@pytest.fixture(params=STORAGES)
 def table(request, settings, monkeypatch):
     """The orders table the intake writes to (nothing, here), on SQLite and on PostgreSQL."""
-    if request.param == "sqlite":
-        table = OrderTable(settings.orders_db_url)
-        yield table
-        table.dispose()
-        return
-    with temporary_database("moderation") as name:
-        monkeypatch.setenv("SANTA_ORDERS_DB_URL", database_url(name))
-        table = OrderTable(database_url(name))
+    with orders_database(request.param, settings.data_dir, "moderation") as url:
+        monkeypatch.setenv("SANTA_ORDERS_DB_URL", url)
+        table = OrderTable(url)
         yield table
         table.dispose()
 
