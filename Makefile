@@ -9,7 +9,9 @@ export SANTA_DATA_DIR ?= $(DAGSTER_HOME)/santa
 export SANTA_MAX_CONCURRENT_RUNS ?= 2
 export MAX_JOB_ATTEMPTS ?= 3
 
-APT_PACKAGES := ffmpeg espeak-ng fonts-dejavu-core chromium
+# The Noto fonts draw every script a name may be written in (and emoji); libfribidi0 orders right-to-left text.
+APT_PACKAGES := ffmpeg espeak-ng fonts-dejavu-core fonts-noto-core fonts-noto-cjk fonts-noto-color-emoji libfribidi0 \
+	chromium
 # More than one machine (`make cluster-demo`, the cluster drills): the broker and the database server.
 CLUSTER_APT_PACKAGES := redis-server postgresql
 

@@ -21,6 +21,8 @@ setup(
         "pydantic>=2.7,<3",
         "SQLAlchemy>=2.0,<3",
         "Pillow>=10,<13",
+        # Reads a font's character map, so each character of a name is drawn with a font that has it.
+        "fonttools>=4.40,<5",
         # Starlette parses the intake's order form (multipart, with the photo) with it.
         "python-multipart>=0.0.9",
         # Moderation of names and mentions (English and Spanish word packs, evasions folded); offline, no dependencies.

@@ -7,8 +7,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from santa_videos.media.clip_library import cut_template_clip, ensure_library
-from santa_videos.media.compose import EncodeSettings, compose_video, write_caption_files, write_thumbnail
+from santa_videos.media.compose import EncodeSettings, VideoParts, compose_video, write_thumbnail
 from santa_videos.media.files import write_json
+from santa_videos.media.scene import ensure_face_sprites
 from santa_videos.media.script import script_to_json, write_script
 from santa_videos.media.spec import probe_playable
 from santa_videos.media.speech import synthesize
@@ -44,9 +45,10 @@ class FloorResult:
     tools_cpu_seconds: float
 
 
-def render_directly(order: Order, workdir: Path, scene_dir: Path, settings: Settings) -> Path:
+def render_directly(order: Order, workdir: Path, scene_dir: Path, settings: Settings, photo: Path | None = None,
+                    layers: bool = True) -> Path:
     """script -> espeak-ng speech -> template clip -> final encode -> probe -> thumbnail, as the assets do it with
-    the embedded providers, minus Dagster."""
+    the embedded providers, minus Dagster. `layers=False` leaves out Santa's talking face and the photo."""
     timeout = settings.ffmpeg_timeout_seconds
     lines = write_script(order.child_name, order.spoken_name, order.age, order.language, order.mentions)
     write_json(workdir / "script.json", script_to_json(lines))
@@ -58,11 +60,10 @@ def render_directly(order: Order, workdir: Path, scene_dir: Path, settings: Sett
         order.order_id, speech.duration, workdir / "clip.mp4", scene_dir, workdir / "clip-tmp", timeout,
         settings.ffmpeg_threads,
     )
-    title_file, cue_files = write_caption_files(order.child_name, speech.cues, workdir / "captions")
     encode = EncodeSettings(preset=settings.x264_preset, crf=23, threads=settings.ffmpeg_threads, timeout_seconds=timeout)
-    video = compose_video(
-        clip, speech.path, speech.duration, title_file, speech.cues, cue_files, workdir / "video.mp4", encode
-    )
+    parts = VideoParts(order.order_id, clip, speech.path, speech.duration, speech.cues, order.child_name,
+                       order.language, photo)
+    video = compose_video(parts, workdir / "video.mp4", workdir / "video-tmp", scene_dir, encode, layers).path
     probe_playable(video)
     write_thumbnail(video, speech.duration, workdir / "thumbnail.jpg", timeout)
     return video
@@ -73,6 +74,7 @@ def prepare_scene(scene_dir: Path, settings: Settings) -> None:
     per-video cost, so both sides of the comparison start with them."""
     scene_dir.mkdir(parents=True, exist_ok=True)
     ensure_library(scene_dir, settings.ffmpeg_timeout_seconds, settings.ffmpeg_threads)
+    ensure_face_sprites(scene_dir)
 
 
 def media_floor(orders: list[Order], root: Path, parallelism: int, settings: Settings) -> FloorResult:

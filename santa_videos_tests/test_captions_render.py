@@ -1,23 +1,25 @@
-"""User text is drawn exactly as typed: never expanded by drawtext, never cut at a colon, quote or backslash.
+"""User text is drawn exactly as typed: set as a picture, never read by an FFmpeg filter, so `%{...}`, quotes,
+colons and backslashes appear literally, whole, and the same in every frame.
 
-The text is drawn over a plain black clip and the width of what was drawn is compared with the width the same
-font gives the literal text (Pillow measures with FreeType too). Expanded `%{...}` or text cut at a colon would
-draw something of another width; expanded `%{pts}` would also change from frame to frame.
+The text is drawn over a plain black clip and the width of what the video shows is compared with the width the
+typesetter gave the literal text. Text cut at a colon would draw narrower; text expanded by a filter (`%{pts}`)
+would change from frame to frame.
 """
 
+import math
 import subprocess
 from pathlib import Path
 
 import pytest
-from PIL import Image, ImageFont
+from PIL import Image
 
-from santa_videos.media.compose import FONT, EncodeSettings, compose_video, write_caption_files
+from santa_videos.media.captions import CAPTION_BOX_BORDER, CAPTION_MAX_WIDTH, CAPTION_STYLE, TITLE_STYLE
+from santa_videos.media.compose import EncodeSettings, VideoParts, compose_video
 from santa_videos.media.speech import Cue
+from santa_videos.media.typeset import layout, line_width
 from santa_videos_tests.conftest import AWKWARD_MENTION, AWKWARD_NAME
 
 pytestmark = pytest.mark.unit
-
-TITLE_SIZE, CUE_SIZE, CUE_BOX_BORDER = 58, 38, 14
 
 
 @pytest.fixture(scope="module")
@@ -32,10 +34,9 @@ def black_inputs(tmp_path_factory):
 
 
 def render(folder: Path, clip: Path, audio: Path, title: str, caption: str) -> Path:
-    cues = [Cue(start=0.0, end=3.0, text=caption)]
-    title_file, cue_files = write_caption_files(title, cues, folder / "text")
+    parts = VideoParts("ord_captions", clip, audio, 3.0, [Cue(start=0.0, end=3.0, text=caption)], title, "en")
     out = folder / "captioned.mp4"
-    compose_video(clip, audio, 3.0, title_file, cues, cue_files, out, EncodeSettings(preset="ultrafast"))
+    compose_video(parts, out, folder / "work", folder / "scene", EncodeSettings(preset="ultrafast"))
     return out
 
 
@@ -61,18 +62,20 @@ def test_awkward_text_is_drawn_literally_and_whole(black_inputs):
 
     assert early.tobytes() == late.tobytes(), "the text changed over time: it was expanded"
 
-    title_expected = ImageFont.truetype(str(FONT), TITLE_SIZE).getlength(AWKWARD_NAME)
-    assert drawn_width(early, 20, 140) == pytest.approx(title_expected, rel=0.05)
+    (title_line,) = layout(AWKWARD_NAME, TITLE_STYLE, math.inf)
+    assert "".join(run.text for run in title_line) == AWKWARD_NAME
+    assert drawn_width(early, 10, 140) == pytest.approx(line_width(title_line), rel=0.05)
 
-    lines = (folder / "text" / "cue-00.txt").read_text(encoding="utf-8").split("\n")
-    assert " ".join(lines) == caption
-    widest = max(ImageFont.truetype(str(FONT), CUE_SIZE).getlength(line) for line in lines)
-    assert drawn_width(early, 480, 720) == pytest.approx(widest + 2 * CUE_BOX_BORDER, rel=0.05)
+    lines = layout(caption, CAPTION_STYLE, CAPTION_MAX_WIDTH)
+    assert " ".join("".join(run.text for run in line) for line in lines) == caption
+    widest = max(line_width(line) for line in lines)
+    assert drawn_width(early, 480, 720) == pytest.approx(widest + 2 * (CAPTION_BOX_BORDER + CAPTION_STYLE.stroke_width),
+                                                         rel=0.05)
 
 
 def test_the_width_check_would_see_a_cut_text(black_inputs):
     """Guards the test above: text cut at the colon draws measurably narrower than the whole text."""
     folder, clip, audio = black_inputs
-    whole = ImageFont.truetype(str(FONT), TITLE_SIZE).getlength(AWKWARD_MENTION[:40])
+    (whole,) = layout(AWKWARD_MENTION[:40], TITLE_STYLE, math.inf)
     video = render(folder, clip, audio, AWKWARD_MENTION.split(":")[0], "x")
-    assert drawn_width(frame(video, 0.5), 20, 140) < whole * 0.5
+    assert drawn_width(frame(video, 0.5), 10, 140) < line_width(whole) * 0.5

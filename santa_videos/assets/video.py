@@ -5,9 +5,10 @@ import dagster as dg
 from santa_videos.assets.audio import audio
 from santa_videos.assets.clip import clip
 from santa_videos.assets.steps import STEP_RETRY_POLICY, begin_step, require_file, step_folder
-from santa_videos.media.compose import compose_video, write_caption_files, write_thumbnail
+from santa_videos.media.compose import VideoParts, compose_video, write_thumbnail
 from santa_videos.media.ffmpeg_run import MediaError
 from santa_videos.media.files import read_json
+from santa_videos.media.photo_card import PHOTO_FILE
 from santa_videos.media.spec import probe_playable, spec_problems
 from santa_videos.media.speech import Cue
 from santa_videos.partitions import video_partitions
@@ -38,8 +39,9 @@ SPEC_CHECK = "meets_delivery_spec"
 def video(
     context: dg.AssetExecutionContext, orders: OrdersResource, media: MediaStore, encoder: VideoEncoder
 ) -> dg.MaterializeResult:
-    """The finished MP4: the clip under Santa's voice, loudness-normalized, with the child's name and captions
-    burned in, and a JPEG thumbnail."""
+    """The finished MP4: the clip under Santa's voice, loudness-normalized, with his talking face on a template
+    clip, the child's photo in his Nice List book when the order has one, the name and captions burned in (each
+    character in a font that has it), and a JPEG thumbnail."""
     order = begin_step(context, orders)
     order_id = order.order_id
     settings = encoder.settings()
@@ -47,11 +49,12 @@ def video(
         timing = read_json(require_file(work, "cues.json", "audio"))
         cues = [Cue(**cue) for cue in timing["cues"]]
         clip_file, audio_file = require_file(work, "clip.mp4", "clip"), require_file(work, "audio.wav", "audio")
+        photo = work.store.fetch(order_id, PHOTO_FILE, work.dir) if order.has_photo else None  # None: erased
         started = time.monotonic()
-        title_file, cue_files = write_caption_files(order.child_name, cues, work.dir)
-        out = compose_video(
-            clip_file, audio_file, timing["duration"], title_file, cues, cue_files, work.dir / "video.mp4", settings,
-        )
+        parts = VideoParts(order_id, clip_file, audio_file, timing["duration"], cues, order.child_name,
+                           order.language, photo)
+        composed = compose_video(parts, work.dir / "video.mp4", work.dir / "layers", media.scene_dir(), settings)
+        out = composed.path
         encode_seconds = time.monotonic() - started
         try:
             probed = probe_playable(out)
@@ -72,6 +75,8 @@ def video(
             "x264_preset": settings.preset,
             "host": host_name(),
             "captions": len(cues),
+            "talking_face": "laid over the clip" if composed.face_laid else "in the clip",
+            "photo": "in the Nice List book" if composed.photo_shown else "none",
             "path": dg.MetadataValue.path(location),
             "thumbnail": dg.MetadataValue.path(thumbnail_location),
         },

@@ -5,13 +5,13 @@ from datetime import datetime
 
 from starlette.requests import Request
 
+from santa_videos.media.photo_card import PHOTO_FILE
 from santa_videos.orders.estimates import iso
 from santa_videos.orders.model import Order, Status
 from santa_videos.orders.table import OrderNotFound, OrderRecord, OrderTable
 from santa_videos.resources.media_store import Delivered, media_store
 from santa_videos.settings import Settings
 
-PHOTO_FILE = "photo.jpg"
 CUSTOMER_STATUS = {Status.RECEIVED: "received", Status.QUEUED: "received", Status.REJECTED: "failed"}
 FAILED_REASON = "We could not finish this video yet. Our studio has been told and will make it again for you."
 

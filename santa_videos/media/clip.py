@@ -1,33 +1,33 @@
-"""The `still` strategy's clip: the North Pole scene with Santa, slowly zooming, with falling snow, as long as the
-audio. (The `template` strategy cuts its clip from the loops of clip_library.py.)"""
+"""The `still` strategy's clip: the North Pole scene with Santa talking (his face track, face.py), slowly zooming,
+with falling snow, as long as the audio. (The `template` strategy cuts its clip from the loops of
+clip_library.py.)"""
 
 from pathlib import Path
 
 import ffmpeg
 
+from santa_videos.media.face import at_rest, lay_face, write_face_track
 from santa_videos.media.ffmpeg_run import run_ffmpeg
 from santa_videos.media.files import atomic_path
-from santa_videos.media.scene import HEIGHT, WIDTH, ensure_scene
+from santa_videos.media.scene import HEIGHT, SANTA_ORIGIN, WIDTH, ensure_scene
+from santa_videos.media.slideshow import still_input
 
 FPS = 25
 
 
-def _still(path: Path, pixel_format: str):
-    # Decode and convert the picture once, then repeat the frame: far cheaper than re-reading it per frame.
-    picture = ffmpeg.input(str(path), f="image2", framerate=FPS, protocol_whitelist="file")
-    return picture.filter("format", pixel_format).filter("loop", loop=-1, size=1, start=0)
-
-
-def render_still_clip(duration: float, out: Path, scene_dir: Path, timeout: float, threads: int) -> Path:
+def render_still_clip(order_id: str, audio: Path, duration: float, out: Path, scene_dir: Path, workdir: Path,
+                      timeout: float, threads: int) -> Path:
     layers = ensure_scene(scene_dir)
-    background = _still(layers.background, "yuv420p")
-    santa = _still(layers.santa, "yuva420p")
-    snow = _still(layers.snow, "yuva420p")
-    scene = ffmpeg.overlay(background, santa, x="(W-w)/2", y="H-h+90").filter(
+    face_track = write_face_track(order_id, audio, duration, scene_dir, workdir)
+    santa = still_input(layers.santa, fps=FPS)
+    scene = ffmpeg.overlay(still_input(layers.background, "yuv420p", FPS), santa, x=SANTA_ORIGIN[0], y=SANTA_ORIGIN[1])
+    # The face goes on before the zoom, so it grows with Santa.
+    scene = lay_face(scene, face_track, at_rest()).filter(
         "zoompan", z="min(1+0.0008*on,1.15)", x="iw/2-(iw/zoom/2)", y="ih/2-(ih/zoom/2)",
         d=1, s=f"{WIDTH}x{HEIGHT}", fps=FPS,
     )
-    scene = ffmpeg.overlay(scene, snow, x=0, y=f"-{HEIGHT}+mod(t*70,{HEIGHT})", eof_action="endall")
+    scene = ffmpeg.overlay(scene, still_input(layers.snow, fps=FPS), x=0, y=f"-{HEIGHT}+mod(t*70,{HEIGHT})",
+                           eof_action="endall")
     with atomic_path(out) as temp:
         stream = scene.output(
             str(temp), vcodec="libx264", preset="ultrafast", crf=18, pix_fmt="yuv420p", r=FPS,

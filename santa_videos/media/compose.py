@@ -1,23 +1,27 @@
-"""The final video: the clip under Santa's voice, the child's name and the captions burned in, encoded per the
-delivery spec (1280x720 Lanczos, yuv420p, H.264 High@4.0 CRF 23, AAC 48 kHz, fast start), plus a thumbnail.
+"""The final video: the clip with Santa's talking face laid on when the clip needs it, the child's photo in the
+Nice List book, the name as the title and the captions, all under Santa's voice; encoded per the delivery spec
+(1280x720 Lanczos, yuv420p, H.264 High@4.0 CRF 23, AAC 48 kHz, fast start), plus a thumbnail.
 
-User text never enters the filter graph: each text is written to a file and drawn with `textfile=` and
-`expansion=none`, so `%{...}`, quotes, colons and backslashes appear literally.
+Texts and the photo are pictures made with Pillow (typeset.py, photo_card.py) and overlaid: user text never enters
+the filter graph. This encode decodes and encodes every frame anyway, so a few small overlays cost little here,
+where a template clip (a stream copy of pre-rendered loops) would have to be encoded again to carry them.
 """
 
-import textwrap
 from dataclasses import dataclass
 from pathlib import Path
 
 import ffmpeg
 
+from santa_videos.media.captions import TITLE_TOP, render_text_layers
+from santa_videos.media.clip_library import template_face_placement
+from santa_videos.media.face import lay_face, write_face_track
 from santa_videos.media.ffmpeg_run import run_ffmpeg
-from santa_videos.media.files import atomic_path, write_text
+from santa_videos.media.files import atomic_path
+from santa_videos.media.photo_card import card_window, lay_card, render_photo_card
+from santa_videos.media.slideshow import slideshow_input, still_input
 from santa_videos.media.speech import Cue
 
 WIDTH, HEIGHT = 1280, 720
-FONT = Path("/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf")
-CAPTION_WRAP_CHARS = 46
 
 
 @dataclass(frozen=True)
@@ -28,49 +32,56 @@ class EncodeSettings:
     timeout_seconds: float = 600
 
 
-def write_caption_files(title: str, cues: list[Cue], directory: Path) -> tuple[Path, list[Path]]:
-    """One UTF-8 file per text; captions are wrapped by us because drawtext never wraps."""
-    directory.mkdir(parents=True, exist_ok=True)
-    title_file = write_text(directory / "title.txt", title)
-    cue_files = [
-        write_text(directory / f"cue-{number:02d}.txt", "\n".join(textwrap.wrap(cue.text, CAPTION_WRAP_CHARS)))
-        for number, cue in enumerate(cues)
-    ]
-    return title_file, cue_files
+@dataclass(frozen=True)
+class VideoParts:
+    """What one order's video is made of."""
+
+    order_id: str
+    clip: Path
+    audio: Path
+    duration: float
+    cues: list[Cue]
+    title: str
+    language: str
+    photo: Path | None = None
 
 
-def _draw(stream, text_file: Path, **options):
-    return stream.drawtext(
-        textfile=str(text_file), expansion="none", fontfile=str(FONT), fontcolor="white",
-        borderw=3, bordercolor="black@0.8", x="(w-text_w)/2", **options,
-    )
+@dataclass(frozen=True)
+class Composed:
+    path: Path
+    face_laid: bool  # Santa's talking face was laid over the clip here (template clips)
+    photo_shown: bool
 
 
-def compose_video(
-    clip: Path, audio: Path, duration: float, title_file: Path, cues: list[Cue], cue_files: list[Path],
-    out: Path, settings: EncodeSettings,
-) -> Path:
+def compose_video(parts: VideoParts, out: Path, workdir: Path, scene_dir: Path, settings: EncodeSettings,
+                  layers: bool = True) -> Composed:
+    """`layers=False` leaves out the talking face and the photo (the bench measures what they cost)."""
+    workdir.mkdir(parents=True, exist_ok=True)
     # The clip loops if it is shorter than the speech; the output stops with the speech.
-    video = ffmpeg.input(str(clip), stream_loop=-1, protocol_whitelist="file").video
+    video = ffmpeg.input(str(parts.clip), stream_loop=-1, protocol_whitelist="file").video
+    placement = template_face_placement(parts.clip) if layers else None
+    if placement is not None:
+        video = lay_face(video, write_face_track(parts.order_id, parts.audio, parts.duration, scene_dir, workdir),
+                         placement)
     video = video.filter("scale", WIDTH, HEIGHT, flags="lanczos", force_original_aspect_ratio="decrease")
     video = video.filter("pad", WIDTH, HEIGHT, "(ow-iw)/2", "(oh-ih)/2").filter("setsar", 1)
-    video = _draw(video, title_file, fontsize=58, y=36)
-    for cue, cue_file in zip(cues, cue_files):
-        video = _draw(
-            video, cue_file, fontsize=38, line_spacing=8, y="h-text_h-48", box=1, boxcolor="black@0.45",
-            boxborderw=14, enable=f"between(t,{cue.start:.3f},{cue.end:.3f})",
-        )
-    video = video.filter("format", "yuv420p")
-    sound = ffmpeg.input(str(audio), protocol_whitelist="file").audio
+    photo_shown = layers and parts.photo is not None
+    if photo_shown:
+        card = render_photo_card(parts.photo, parts.title, parts.language, workdir / "photo-card.png")
+        video = lay_card(video, card, card_window(parts.cues, parts.title, parts.duration), HEIGHT)
+    text = render_text_layers(parts.title, parts.cues, parts.duration, workdir)
+    video = video.overlay(still_input(text.title), x="(W-w)/2", y=TITLE_TOP)
+    video = video.overlay(slideshow_input(text.captions), x=0, y="H-h").filter("format", "yuv420p")
+    sound = ffmpeg.input(str(parts.audio), protocol_whitelist="file").audio
     sound = sound.filter("loudnorm", i=-16, tp=-1.5, lra=11).filter("aresample", 48000)
     with atomic_path(out) as temp:
         stream = ffmpeg.output(
             video, sound, str(temp), vcodec="libx264", preset=settings.preset, crf=settings.crf,
             **{"profile:v": "high", "level:v": "4.0", "b:a": "128k"}, pix_fmt="yuv420p",
-            acodec="aac", ar=48000, ac=2, movflags="+faststart", t=f"{duration:.3f}", threads=settings.threads,
+            acodec="aac", ar=48000, ac=2, movflags="+faststart", t=f"{parts.duration:.3f}", threads=settings.threads,
         )
         run_ffmpeg(stream.get_args(), settings.timeout_seconds, "encoding the final video")
-    return out
+    return Composed(out, placement is not None, photo_shown)
 
 
 def write_thumbnail(video: Path, duration: float, out: Path, timeout: float) -> Path:

@@ -1,7 +1,8 @@
 """The North Pole scene the local clip renderer animates, drawn here with Pillow (no downloaded art).
 
-Three layers: the night background, Santa (transparent around him) and a tileable snowfall layer twice the
-frame height, which FFmpeg scrolls down to make snow fall.
+Three layers: the night background, Santa (transparent around him, his mouth closed) and a tileable snowfall layer
+twice the frame height, which FFmpeg scrolls down to make snow fall. And Santa's face sprites: his eyes and mouth
+in each state, laid over his face while he talks.
 """
 
 import random
@@ -13,7 +14,14 @@ from PIL import Image, ImageDraw, ImageFilter
 from santa_videos.media.files import atomic_path
 
 WIDTH, HEIGHT = 1280, 720
-SCENE_VERSION = 1
+SCENE_VERSION = 2
+SANTA_SIZE = (420, 560)
+SANTA_ORIGIN = ((WIDTH - SANTA_SIZE[0]) // 2, HEIGHT - SANTA_SIZE[1] + 90)  # his picture's top left, at rest
+FACE_BOX = (150, 160, 270, 280)  # the part of his picture a face sprite covers: both eyes and the mouth
+EYES, MOUTHS = ("open", "closed"), ("closed", "half", "open")
+RED, WHITE, SKIN = (200, 30, 40, 255), (250, 250, 250, 255), (245, 200, 170, 255)
+LIPS, INSIDE, TONGUE, PUPIL = (150, 40, 50, 255), (95, 20, 30, 255), (225, 105, 115, 255), (30, 30, 40, 255)
+EYE_CENTERS = ((175, 180), (245, 180))
 
 
 @dataclass(frozen=True)
@@ -56,9 +64,9 @@ def _background() -> Image.Image:
 
 
 def _santa() -> Image.Image:
-    image = Image.new("RGBA", (420, 560), (0, 0, 0, 0))
+    image = Image.new("RGBA", SANTA_SIZE, (0, 0, 0, 0))
     draw = ImageDraw.Draw(image)
-    red, white, skin = (200, 30, 40, 255), (250, 250, 250, 255), (245, 200, 170, 255)
+    red, white, skin = RED, WHITE, SKIN
     draw.ellipse([40, 250, 380, 600], fill=red)
     draw.rectangle([40, 400, 380, 440], fill=(30, 20, 20, 255))
     draw.rectangle([180, 395, 240, 445], outline=(230, 190, 60, 255), width=8)
@@ -66,12 +74,13 @@ def _santa() -> Image.Image:
     draw.polygon([(100, 200), (320, 200), (290, 360), (210, 400), (130, 360)], fill=white)
     draw.ellipse([95, 160, 325, 250], fill=white)
     draw.ellipse([140, 150, 280, 230], fill=skin)
-    draw.ellipse([165, 170, 185, 190], fill=(30, 30, 40, 255))
-    draw.ellipse([235, 170, 255, 190], fill=(30, 30, 40, 255))
+    for x, y in EYE_CENTERS:
+        draw.ellipse([x - 10, y - 10, x + 10, y + 10], fill=PUPIL)
+        draw.ellipse([x - 17, y - 24, x + 17, y - 13], fill=white)  # eyebrow
     draw.ellipse([195, 190, 225, 220], fill=(230, 120, 110, 255))
     draw.ellipse([140, 200, 175, 225], fill=(240, 150, 150, 180))
     draw.ellipse([245, 200, 280, 225], fill=(240, 150, 150, 180))
-    draw.ellipse([185, 235, 235, 255], fill=(150, 40, 50, 255))
+    draw.arc([190, 226, 230, 250], 20, 160, fill=LIPS, width=5)  # the mouth, closed: sprites open it
     draw.polygon([(105, 120), (210, 10), (330, 70), (315, 120)], fill=red)
     draw.rounded_rectangle([95, 105, 325, 145], radius=20, fill=white)
     draw.ellipse([310, 45, 360, 95], fill=white)
@@ -91,6 +100,38 @@ def _snow() -> Image.Image:
     tile.paste(half, (0, 0))
     tile.paste(half, (0, HEIGHT))
     return tile
+
+
+def face_sprite(eyes: str, mouth: str) -> Image.Image:
+    """What covers FACE_BOX of Santa's picture for these eyes and this mouth; transparent where nothing changes
+    (so open eyes and a closed mouth are an empty sprite). Patches are the colour under them, so a sprite a pixel
+    off does not show."""
+    image = Image.new("RGBA", SANTA_SIZE, (0, 0, 0, 0))
+    draw = ImageDraw.Draw(image)
+    if eyes == "closed":
+        for x, y in EYE_CENTERS:
+            draw.ellipse([x - 12, y - 12, x + 12, y + 12], fill=SKIN)
+            draw.arc([x - 10, y - 8, x + 10, y + 8], 20, 160, fill=PUPIL, width=3)
+    if mouth != "closed":
+        draw.ellipse([176, 231, 244, 275], fill=WHITE)
+        box = [193, 238, 227, 254] if mouth == "half" else [191, 236, 229, 268]
+        draw.ellipse(box, fill=INSIDE, outline=LIPS, width=3)
+        if mouth == "open":
+            draw.chord([199, 254, 221, 272], 180, 360, fill=TONGUE)
+            draw.ellipse(box, outline=LIPS, width=3)
+    return image.crop(FACE_BOX)
+
+
+def ensure_face_sprites(directory: Path) -> dict[tuple[str, str], Path]:
+    """The face sprites as PNGs in `directory`, drawn once (atomically), by (eyes, mouth)."""
+    sprites = {}
+    for eyes in EYES:
+        for mouth in MOUTHS:
+            path = directory / f"face-{eyes}-{mouth}-v{SCENE_VERSION}.png"
+            if not path.exists():
+                _save(face_sprite(eyes, mouth), path)
+            sprites[eyes, mouth] = path
+    return sprites
 
 
 def ensure_scene(directory: Path) -> SceneLayers:

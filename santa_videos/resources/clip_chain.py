@@ -107,6 +107,6 @@ class ClipChain(dg.ConfigurableResource):
             workdir.mkdir(parents=True, exist_ok=True)
             cut_template_clip(order_id, duration, out, scene_dir, workdir, self.timeout_seconds, self.threads)
         elif strategy == "still":
-            render_still_clip(duration, out, scene_dir, self.timeout_seconds, self.threads)
+            render_still_clip(order_id, audio, duration, out, scene_dir, workdir, self.timeout_seconds, self.threads)
         else:
             raise ProviderError(strategy, f"unknown clip strategy (known: {', '.join(CLIP_STRATEGIES)})")
