@@ -20,6 +20,7 @@ from bench.cluster import cluster_available, cluster_path, cluster_rows
 from bench.full_path import full_path
 from bench.instance import PROJECT_ROOT, instance_config
 from bench.intake import intake_at_scale
+from bench.layers import layers_cost
 from bench.render_twice import render_twice
 from bench.stats import (
     Row, fmt, fmt_spread, format_table, overhead_per_video, results_document, spread, videos_per_hour,
@@ -77,6 +78,9 @@ def measure(args: argparse.Namespace, root: Path) -> dict:
             say(f"repeat {repeat + 1}/{args.repeats}: cluster, same {args.n} orders over two Celery worker hosts")
             cluster = cluster_path(bench_orders(args.n), root / f"cluster-{repeat}", parallelism, timeout=120 * args.n)
             figures.setdefault("cluster", []).append(asdict(cluster))
+    layer_orders = bench_orders(min(args.n, 4))
+    say(f"talking face and photo: {len(layer_orders)} videos with and without them, one at a time")
+    figures["layers"] = asdict(layers_cost(layer_orders, root / "layers", load_settings()))
     say("the same order rendered twice")
     figures["render_twice"] = asdict(render_twice(root / "render-twice"))
     say(f"intake at scale: {args.backlog} waiting orders")
@@ -121,6 +125,7 @@ def table_rows(figures: dict) -> list[Row]:
         Row("CPU/video, media tools floor/full",
             f"{fmt(per_video(floor_side, 'tools_cpu_seconds').median, 's')} / "
             f"{fmt(per_video(full_side, 'tools_cpu_seconds').median, 's')}", "FFmpeg, ffprobe, espeak-ng"),
+        layers_row(figures["layers"]),
         Row("import santa_videos.definitions", fmt(figures["import_seconds"]["santa_videos.definitions"], "s"),
             f"of which dagster {fmt(figures['import_seconds']['dagster'], 's')}"),
         Row(f"sensor evaluation, {intake['backlog']} waiting", fmt_spread(spread(intake["evaluation_seconds"]), "s", 3),
@@ -137,6 +142,14 @@ def table_rows(figures: dict) -> list[Row]:
           [Row("cluster rows", "n/a", cluster_available() or "not measured")]),
         Row("orders not delivered on the full path", str(failed), "must be 0: figures are void otherwise"),
     ]
+
+
+def layers_row(layers: dict) -> Row:
+    without, with_layers = spread(layers["without_cpu_seconds"]), spread(layers["with_cpu_seconds"])
+    extra = sum(layers["with_cpu_seconds"]) / sum(layers["without_cpu_seconds"]) - 1
+    return Row("media CPU/video without / with face+photo",
+               f"{fmt(without.median, 's')} / {fmt(with_layers.median, 's')} ({extra:+.1%})",
+               "extra < +15%; same orders, one at a time")
 
 
 def daemon_tick_row(intake: dict) -> Row:

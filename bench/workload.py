@@ -10,7 +10,7 @@ from santa_videos.media.clip_library import cut_template_clip, ensure_library
 from santa_videos.media.compose import EncodeSettings, VideoParts, compose_video, write_thumbnail
 from santa_videos.media.files import write_json
 from santa_videos.media.scene import ensure_face_sprites
-from santa_videos.media.script import script_to_json, write_script
+from santa_videos.script.lines import script_to_json, write_script
 from santa_videos.media.spec import probe_playable
 from santa_videos.media.speech import synthesize
 from santa_videos.orders.model import Order, parse_order
@@ -50,7 +50,7 @@ def render_directly(order: Order, workdir: Path, scene_dir: Path, settings: Sett
     """script -> espeak-ng speech -> template clip -> final encode -> probe -> thumbnail, as the assets do it with
     the embedded providers, minus Dagster. `layers=False` leaves out Santa's talking face and the photo."""
     timeout = settings.ffmpeg_timeout_seconds
-    lines = write_script(order.child_name, order.spoken_name, order.age, order.language, order.mentions)
+    lines = write_script(order.order_id, order.child_name, order.spoken_name, order.age, order.language, order.mentions)
     write_json(workdir / "script.json", script_to_json(lines))
     speech = synthesize(
         [(line.spoken, line.caption) for line in lines], order.language, workdir / "audio.wav", workdir / "audio-tmp",

@@ -47,6 +47,7 @@ def synthetic_figures() -> dict:
     return {
         "parallelism": 2, "videos": 12, "import_seconds": {"dagster": 0.9, "santa_videos.definitions": 1.3},
         "repeats": [{"floor": floor, "full": full}, {"floor": floor, "full": slower}],
+        "layers": {"without_cpu_seconds": [4.0, 6.0], "with_cpu_seconds": [4.2, 6.3]},
         "render_twice": {"first_seconds": 10.0, "second_seconds": 7.0, "first_audio_step_seconds": 2.0,
                          "second_audio_step_seconds": 0.1},
         "intake": {"backlog": 10000, "evaluation_seconds": [0.01, 0.02, 0.03], "partition_add_seconds": [0.1],
@@ -64,6 +65,8 @@ def test_rows_report_the_median_ratio_over_repeats_with_its_range():
     by_name = {row.figure: row.value for row in rows}
     assert by_name["CPU/video, run worker python"].startswith("2.00 s")
     assert by_name["peak RSS run worker"] == "120 MB"
+    # 10.5 CPU-s with the layers against 10.0 without: 5% more.
+    assert by_name["media CPU/video without / with face+photo"] == "5.00 s / 5.25 s (+5.0%)"
 
 
 def test_results_document_is_json_with_meta_figures_and_the_printed_table():

@@ -1,17 +1,22 @@
-"""`santa-videos forget`: after it, a canary child's name is found nowhere, in no file of the data folder, the audio
-cache, the orders database, the Dagster database or its compute logs; another order is left as it was."""
+"""`santa-videos forget`: after it, a canary child's name and photo are found nowhere, in no file of the data folder,
+the audio cache, the orders database, the Dagster database or its compute logs; another order is left as it was."""
 
+import hashlib
+import io
+import random
 import subprocess
 from pathlib import Path
 
 import dagster as dg
 import pytest
 from dagster._core.utils import make_new_run_id
+from PIL import Image
 
 from santa_videos.cli import main
 from santa_videos.cli.forget import ERASED_NOTE
 from santa_videos.daemon_harness import BIN
 from santa_videos.definitions import build_definitions
+from santa_videos.media.photo_card import PHOTO_FILE
 from santa_videos.resources.audio_cache import open_audio_cache
 from santa_videos.resources.media_store import media_store
 from santa_videos.settings import load_operations_settings
@@ -31,12 +36,12 @@ def render(instance, definitions, order_id: str) -> None:
     assert result.success
 
 
-def files_mentioning(root: Path, words: list[str]) -> dict[str, list[str]]:
+def files_mentioning(root: Path, words: list[str | bytes]) -> dict[str, list]:
     found = {}
     for path in root.rglob("*"):
         if path.is_file():
             data = path.read_bytes()
-            hits = [word for word in words if word.encode("utf-8") in data]
+            hits = [word for word in words if (word if isinstance(word, bytes) else word.encode("utf-8")) in data]
             if hits:
                 found[str(path.relative_to(root))] = hits
     return found
@@ -50,13 +55,21 @@ def test_forget_leaves_the_canary_name_nowhere(instance, settings, table, tmp_pa
     canary = make_order(child_name="Quintessa Vandermolen", phonetic_name="Kwintessa Vandermolen",
                         mentions=["you flew the zorbleflax kite with your sister"], age=0, strategy="template")
     bystander = make_order(child_name="Bartholomew", mentions=["you planted a pear tree"])
-    table.add([canary, bystander])
+    # The canary's photo, stored as the intake stores it; a slice of its bytes is a canary too.
+    picture = io.BytesIO()
+    Image.frombytes("RGB", (64, 64), random.Random(7).randbytes(64 * 64 * 3)).save(picture, "JPEG", quality=95)
+    photo = picture.getvalue()
+    canaries = [*CANARIES, photo[600:640]]
+    table.add([canary], photo_sha256=hashlib.sha256(photo).hexdigest())
+    media.publish_bytes(canary.order_id, PHOTO_FILE, photo)
+    table.accept_photo_order(canary.order_id)
+    table.add([bystander])
     render(instance, definitions, canary.order_id)
     instance.add_dynamic_partitions("videos", [bystander.order_id])
     media.publish_bytes(bystander.order_id, "script.json", b'["Ho ho ho, Bartholomew!"]')
-    assert files_mentioning(tmp_path, CANARIES), "the canary should be somewhere before it is forgotten"
+    assert files_mentioning(tmp_path, canaries), "the canary should be somewhere before it is forgotten"
     if store_env:
-        assert files_mentioning(store_env.data, CANARIES), "the bucket holds the script, timings and cached speech"
+        assert files_mentioning(store_env.data, canaries), "the bucket holds the photo, script, timings and speech"
     operations = load_operations_settings()
     cache = open_audio_cache(media, operations.audio_cache_dir, operations.audio_cache_max_bytes, settings.orders_db_url)
     assert cache.entries()
@@ -69,7 +82,8 @@ def test_forget_leaves_the_canary_name_nowhere(instance, settings, table, tmp_pa
     assert done.stdout.startswith(f"{canary.order_id}  erased:")
 
     table.dispose()  # read the database files as they are on disk
-    assert files_mentioning(tmp_path, CANARIES) == {}
+    assert files_mentioning(tmp_path, canaries) == {}
+    assert media.stat(canary.order_id, PHOTO_FILE) is None
     record = table.get(canary.order_id)
     assert (record.child_name, record.phonetic_name, record.mentions) == (None, None, [])
     assert record.status == "delivered" and record.erased_at is not None

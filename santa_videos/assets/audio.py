@@ -5,7 +5,7 @@ import dagster as dg
 from santa_videos.assets.script import script
 from santa_videos.assets.steps import STEP_RETRY_POLICY, begin_step, require_file, step_folder
 from santa_videos.media.files import read_json, write_json
-from santa_videos.media.script import script_from_json
+from santa_videos.script.lines import script_from_json
 from santa_videos.media.speech import SAMPLE_RATE
 from santa_videos.media.timings import words_json
 from santa_videos.partitions import video_partitions

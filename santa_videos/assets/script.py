@@ -4,7 +4,7 @@ import dagster as dg
 
 from santa_videos.assets.steps import STEP_RETRY_POLICY, begin_step, step_folder
 from santa_videos.media.files import write_json
-from santa_videos.media.script import script_to_json, write_script
+from santa_videos.script.lines import script_to_json, write_script
 from santa_videos.partitions import video_partitions
 from santa_videos.resources.media_store import MediaStore
 from santa_videos.resources.orders import OrdersResource
@@ -16,7 +16,7 @@ def script(context: dg.AssetExecutionContext, orders: OrdersResource, media: Med
     speech with its phonetic spelling when the order gives one."""
     order = begin_step(context, orders)
     started = time.monotonic()
-    lines = write_script(order.child_name, order.spoken_name, order.age, order.language, order.mentions)
+    lines = write_script(order.order_id, order.child_name, order.spoken_name, order.age, order.language, order.mentions)
     with step_folder(context, media, "script") as work:
         path = work.publish("script.json", write_json(work.dir / "script.json", script_to_json(lines)))
     spoken = " ".join(line.spoken for line in lines)

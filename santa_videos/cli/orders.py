@@ -152,7 +152,8 @@ def register(commands) -> None:
     submit.add_argument("--phonetic-name", help="how to pronounce the name, if the spelling misleads")
     submit.add_argument(
         "--mention", dest="mentions", action="append", metavar="TEXT",
-        help=f"something Santa should mention (a good deed, a wish); repeat up to {MAX_MENTIONS} times",
+        help="something Santa should mention: a catalog key (see `santa-videos catalog`) or your own words, "
+        f"to the child (\"you shared your toys\") or about them; repeat up to {MAX_MENTIONS} times",
     )
     submit.add_argument("--strategy", help=f"how Santa is shown: {', '.join(s.value for s in Strategy)} (default template)")
     submit.add_argument("--deadline", help="when the video is due: 2026-12-20 or 2026-12-20T18:00:00Z")
@@ -166,7 +167,8 @@ def register(commands) -> None:
         commands, "import", help="validate and queue every order of a CSV file, or none",
         description="Queue the orders of a CSV file whose header names order fields (child_name, age, language, "
         "phonetic_name, mentions, strategy, deadline, order_id); several mentions share one cell, separated "
-        f"by '|'. If any row is bad, every problem is printed, nothing is queued, and the exit code is {EXIT_BAD_INPUT}.",
+        f"by '|', each a catalog key (`santa-videos catalog`) or text. If any row is bad, every problem is printed, "
+        f"nothing is queued, and the exit code is {EXIT_BAD_INPUT}.",
         examples=["santa-videos import orders.csv"],
     )
     importer.add_argument("csv_file", metavar="orders.csv")

@@ -22,8 +22,9 @@ from santa_videos.intake_http.orders import IntakeStore, public_status
 from santa_videos.intake_http.photos import PhotoInvalid, reencode_photo
 from santa_videos.orders.ids import is_order_id
 from santa_videos.orders.estimates import estimate, unreachable_deadlines
-from santa_videos.orders.model import OrderInvalid, parse_order
+from santa_videos.orders.model import LANGUAGES, OrderInvalid, parse_order
 from santa_videos.orders.queueing import OrderConflict
+from santa_videos.script.catalog import catalog_document
 from santa_videos.settings import Settings
 
 SECRET_HEADER = "X-Santa-Intake-Secret"
@@ -167,6 +168,14 @@ def create_app(settings: Settings, shared_secret: str | None = None) -> Starlett
             return FileResponse(found.path, media_type=media_type, headers={"Cache-Control": "private, max-age=3600"})
         return serve
 
+    async def catalog(request: Request) -> Response:
+        language = request.query_params.get("language")
+        if language is not None and language not in LANGUAGES:
+            return _errors(400, [f"language must be one of {', '.join(LANGUAGES)} (got {language!r})"])
+        # Public and the same for everyone: any landing page may read it from the browser.
+        return JSONResponse(catalog_document(language),
+                            headers={"Access-Control-Allow-Origin": "*", "Cache-Control": "public, max-age=3600"})
+
     async def too_large(request: Request, exc: BodyTooLarge) -> Response:
         return _errors(413, [f"the request is too large: at most {exc.limit} bytes"])
 
@@ -174,6 +183,7 @@ def create_app(settings: Settings, shared_secret: str | None = None) -> Starlett
         routes=[
             Route("/", home, methods=["GET"]),
             Route("/orders", create_order, methods=["POST"]),
+            Route("/catalog", catalog, methods=["GET"]),
             Route("/orders/{order_id}", order_status, methods=["GET"], name="order_status"),
             Route("/videos/{order_id}.mp4", delivered_file("video", "video/mp4"), methods=["GET"], name="video"),
             Route("/videos/{order_id}.jpg", delivered_file("thumbnail", "image/jpeg"), methods=["GET"], name="thumbnail"),

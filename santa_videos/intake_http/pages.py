@@ -3,11 +3,13 @@
 from jinja2 import DictLoader, Environment
 
 from santa_videos.orders.model import LANGUAGES, MAX_MENTIONS
+from santa_videos.script.catalog import CATALOG
 
 LANGUAGE_NAMES = {"en": "English", "es": "Español"}
 # In the order the form offers them: the default first.
 STRATEGY_NAMES = {"template": "Santa at the North Pole", "still": "A festive picture", "lipsync": "Santa speaking"}
 EMPTY_FORM = {"language": "en", "strategy": "template"}
+CATALOG_KINDS = [("achievement", "Good things this year"), ("wish", "Wishes")]
 
 _LAYOUT = """<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
@@ -19,6 +21,9 @@ input, select, textarea { width: 100%; padding: .4rem; font: inherit; box-sizing
 small { color: #555; } button { margin-top: 1.5rem; padding: .6rem 1.4rem; font: inherit; }
 #errors { background: #fde8e8; border: 1px solid #b3001b; padding: .5rem 1rem; }
 .status { font-size: 1.4rem; font-weight: 700; } video { width: 100%; margin-top: 1rem; }
+fieldset { margin-top: 1rem; border: 1px solid #ccc; } legend { font-weight: 600; }
+.choices { display: grid; grid-template-columns: 1fr 1fr; gap: .15rem 1rem; }
+.choices label { font-weight: 400; margin: 0; } .choices input { width: auto; }
 </style></head>
 <body>{% block body %}{% endblock %}</body></html>
 """
@@ -38,8 +43,12 @@ _FORM = """{% extends "layout" %}{% block title %}Order{% endblock %}{% block bo
 </select>
 <label for="phonetic_name">How to say the name <small>(optional, if the spelling misleads)</small></label>
 <input id="phonetic_name" name="phonetic_name" value="{{ values.phonetic_name }}" maxlength="40">
-<label for="mentions">What Santa should mention <small>(one per line, at most {{ max_mentions }})</small></label>
-<textarea id="mentions" name="mentions" rows="4">{{ values.mentions }}</textarea>
+<fieldset id="catalog"><legend>What Santa should mention <small>(at most {{ max_mentions }} in all)</small></legend>
+{% for kind, heading in kinds %}<p><small>{{ heading }}</small></p><div class="choices">{% for item in catalog if item.kind == kind %}
+<label><input type="checkbox" name="mentions" value="{{ item.key }}"{% if item.key in chosen %} checked{% endif %}> {{ item.labels.en }}</label>{% endfor %}
+</div>{% endfor %}
+<label for="mentions">In your own words <small>(one per line; to the child, "you shared your toys", or about them)</small></label>
+<textarea id="mentions" name="mentions" rows="4">{{ own_words }}</textarea></fieldset>
 <label for="strategy">Style</label>
 <select id="strategy" name="strategy">{% for code, name in strategy_names.items() %}
 <option value="{{ code }}"{% if values.strategy == code %} selected{% endif %}>{{ name }}</option>{% endfor %}
@@ -85,10 +94,14 @@ _environment = Environment(
 
 
 def order_form(values: dict, errors: list[str], photo_max_bytes: int) -> str:
+    # The form sends catalog choices and the textarea's lines under one name: show each where it came from.
+    mentions = values.get("mentions", "").splitlines()
+    chosen = {line for line in mentions if line in CATALOG}
     return _environment.get_template("form").render(
         values=values, errors=errors, languages=LANGUAGES, language_names=LANGUAGE_NAMES,
         strategy_names=STRATEGY_NAMES, max_mentions=MAX_MENTIONS,
-        photo_mb=photo_max_bytes // (1024 * 1024),
+        photo_mb=photo_max_bytes // (1024 * 1024), catalog=CATALOG.values(), kinds=CATALOG_KINDS, chosen=chosen,
+        own_words="\n".join(line for line in mentions if line not in CATALOG),
     )
 
 

@@ -9,6 +9,7 @@ from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationEr
 
 from santa_videos.orders import moderation
 from santa_videos.orders.ids import is_order_id, new_order_id
+from santa_videos.script.checks import catalog_key_or_drawable, drawable
 
 NAME_MAX_CHARS = 40
 MENTION_MAX_CHARS = 150
@@ -96,6 +97,11 @@ class Order(BaseModel):
     def _name(cls, value: str | None) -> str | None:
         return None if value is None else clean_name(value)
 
+    @field_validator("child_name")
+    @classmethod
+    def _drawable_name(cls, value: str) -> str:
+        return drawable(value)
+
     @field_validator("age", mode="before")
     @classmethod
     def _age(cls, value: Any) -> int:
@@ -129,7 +135,7 @@ class Order(BaseModel):
         cleaned = []
         for number, mention in enumerate(value, start=1):
             try:
-                cleaned.append(clean_text(mention, MENTION_MAX_CHARS))
+                cleaned.append(catalog_key_or_drawable(clean_text(mention, MENTION_MAX_CHARS)))
             except ValueError as exc:
                 raise ValueError(f"mention {number} {exc}") from None
         return cleaned
