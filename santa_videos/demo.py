@@ -1,5 +1,7 @@
 """`make demo`: three sample orders through the real path (intake sensor, run queue, daemon-launched runs)."""
 
+import hashlib
+import io
 import subprocess
 import sys
 import time
@@ -7,13 +9,15 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 import dagster as dg
+from PIL import Image, ImageDraw
 
 from santa_videos.demo_providers import FakeProviders
+from santa_videos.intake_http.orders import IntakeStore
 from santa_videos.logs import daemon_log_args
 from santa_videos.orders.model import Order, Status, parse_order
 from santa_videos.orders.table import OrderTable
 from santa_videos.processes import stop_process
-from santa_videos.settings import load_settings
+from santa_videos.settings import Settings, load_settings
 
 SAMPLE_ORDERS = [
     {"child_name": "Emma", "age": 6, "language": "en",
@@ -23,7 +27,33 @@ SAMPLE_ORDERS = [
     {"child_name": "Zoë O'Brien-Núñez", "age": 5, "language": "en", "phonetic_name": "Zoey O'Brien Noonyez",
      "mentions": ['100% "nice": shares {toys}, %{localtime} \\ [always]']},
 ]
+SAMPLE_WITH_PHOTO = 0  # Emma's order comes with a photo, as the order form sends one
 HEARTBEAT_FRESH_SECONDS = 30
+
+
+def sample_photo() -> bytes:
+    """A stand-in for a child's photo (the project ships no real one): a drawn portrait, as a JPEG."""
+    image = Image.new("RGB", (480, 600), (120, 180, 220))
+    draw = ImageDraw.Draw(image)
+    draw.ellipse([-80, 430, 560, 900], fill=(70, 130, 90))
+    draw.ellipse([110, 110, 370, 400], fill=(120, 70, 40))
+    draw.ellipse([140, 150, 340, 390], fill=(245, 205, 175))
+    draw.chord([130, 110, 350, 260], 180, 360, fill=(120, 70, 40))
+    for x in (200, 280):
+        draw.ellipse([x - 12, 250, x + 12, 274], fill=(50, 40, 40))
+    draw.arc([195, 285, 285, 345], 20, 160, fill=(190, 70, 80), width=8)
+    draw.rectangle([150, 420, 330, 600], fill=(220, 60, 60))
+    out = io.BytesIO()
+    image.save(out, "JPEG", quality=90)
+    return out.getvalue()
+
+
+def queue_samples(orders: list[Order], settings: Settings, table: OrderTable) -> None:
+    """Queue the samples, one with a photo through the intake's own store, as a landing page's form would."""
+    photo = sample_photo()
+    with_photo = orders[SAMPLE_WITH_PHOTO]
+    IntakeStore(settings).queue(with_photo, photo, hashlib.sha256(photo).hexdigest())
+    table.add([order for order in orders if order is not with_photo])
 
 
 def _daemon_running(instance: dg.DagsterInstance) -> bool:
@@ -73,7 +103,7 @@ def run_demo(workspace: Path, timeout_seconds: float, providers: str = "local") 
         # Against the fake providers every sample asks for lip-sync, so the whole paid path is shown.
         strategy = {"strategy": "lipsync"} if fakes else {}
         orders: list[Order] = [parse_order({**sample, **strategy}) for sample in SAMPLE_ORDERS]
-        table.add(orders)
+        queue_samples(orders, settings, table)
         print(f"queued {len(orders)} sample orders; waiting for the intake sensor and the runs...", flush=True)
         records = wait_for_orders(table, [o.order_id for o in orders], timeout_seconds)
     finally:

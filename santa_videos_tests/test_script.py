@@ -6,10 +6,11 @@ import re
 
 import pytest
 
+from santa_videos.demo import SAMPLE_ORDERS
 from santa_videos.orders.model import OrderInvalid, parse_order
 from santa_videos.script.catalog import BY_LANGUAGE, CATALOG, YOUNG_UP_TO_AGE, looks_like_key
 from santa_videos.script.lines import write_script
-from santa_videos_tests.conftest import AWKWARD_MENTION
+from santa_videos_tests.conftest import AWKWARD_MENTION, PROJECT_ROOT
 
 
 
@@ -129,3 +130,15 @@ def test_what_no_font_can_draw_is_refused_at_submission_with_the_characters_name
     ]
     accepted = parse_order({"child_name": "李小龙", "age": 6, "language": "en", "mentions": ["loves 🦄 and 🎄"]})
     assert accepted.child_name == "李小龙"
+
+
+def test_the_docs_show_what_santa_says_for_the_demos_sample_orders():
+    docs = (PROJECT_ROOT / "docs" / "how-a-video-is-made.md").read_text(encoding="utf-8")
+    block = docs.split("The three sample orders of `make demo`")[1].split("```text\n")[1].split("```")[0]
+    shown = [part.splitlines() for part in block.strip().split("\n\n")]
+    assert len(shown) == len(SAMPLE_ORDERS)
+    for sample, (heading, *spoken) in zip(SAMPLE_ORDERS, shown):
+        order = parse_order({**sample, "order_id": heading.split()[0]})
+        lines = write_script(order.order_id, order.child_name, order.spoken_name, order.age, order.language,
+                             order.mentions)
+        assert [line.strip() for line in spoken] == [line.spoken for line in lines]
