@@ -35,10 +35,6 @@ def render_title(text: str, out: Path) -> Path:
     return out
 
 
-def _caption_lines(text: str):
-    return layout(text, CAPTION_STYLE, CAPTION_MAX_WIDTH)
-
-
 def _caption_picture(lines, band_height: int) -> Image.Image:
     image = Image.new("RGBA", (WIDTH, band_height), (0, 0, 0, 0))
     width, height = block_size(lines, CAPTION_STYLE)
@@ -53,7 +49,7 @@ def _caption_picture(lines, band_height: int) -> Image.Image:
 
 def render_captions(cues: list[Cue], duration: float, directory: Path) -> Path:
     """One picture per cue, all as high as the tallest caption needs, shown from its start to its end."""
-    laid_out = [_caption_lines(cue.text) for cue in cues]
+    laid_out = [layout(cue.text, CAPTION_STYLE, CAPTION_MAX_WIDTH) for cue in cues]
     tallest = max((block_size(lines, CAPTION_STYLE)[1] for lines in laid_out), default=0)
     band_height = tallest + 2 * CAPTION_BOX_BORDER + CAPTION_BOTTOM + 2
     blank = directory / "caption-none.png"

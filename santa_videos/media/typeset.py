@@ -159,6 +159,8 @@ def fit(text: str, style: Style, max_width: float, min_size: int) -> tuple[Style
     while True:
         fitted = style.resized(size)
         lines = layout(text, fitted, math.inf)
+        if not lines:
+            return fitted, lines
         if line_width(lines[0]) <= max_width or size <= min_size:
             return fitted, lines if line_width(lines[0]) <= max_width else layout(text, fitted, max_width)
         size = max(min_size, int(size * max_width / line_width(lines[0])))
