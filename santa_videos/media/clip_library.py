@@ -18,7 +18,7 @@ from santa_videos.media.ffmpeg_run import probe, run_ffmpeg
 from santa_videos.media.files import atomic_path, write_text
 from santa_videos.media.motion import LOOP_NAMES, LOOP_SECONDS, MOTIONS, chain_exprs
 from santa_videos.media.scene import HEIGHT, SANTA_ORIGIN, ensure_scene
-from santa_videos.media.slideshow import still_input
+from santa_videos.media.slideshow import looped_picture, overlay_picture
 
 FPS = 25
 LIBRARY_VERSION = 2
@@ -28,11 +28,11 @@ TAG_PATTERN = re.compile(rf"santa-videos template v{LIBRARY_VERSION} from loop (
 def _render_loop(name: str, out: Path, scene_dir: Path, timeout: float, threads: int) -> None:
     layers = ensure_scene(scene_dir)
     motion = MOTIONS[name]
-    santa = still_input(layers.santa, fps=FPS).filter("rotate", motion.turn.expr(), c="black@0", ow="iw", oh="ih")
+    santa = looped_picture(layers.santa, "yuva420p", FPS).filter("rotate", motion.turn.expr(), c="black@0", ow="iw", oh="ih")
     x, y = f"{SANTA_ORIGIN[0]}+{motion.side.expr()}", f"{SANTA_ORIGIN[1]}+{motion.bob.expr()}"
-    scene = ffmpeg.overlay(still_input(layers.background, "yuv420p", FPS), santa, x=x, y=y)
+    scene = ffmpeg.overlay(looped_picture(layers.background, "yuv420p", FPS), santa, x=x, y=y)
     snow_speed = HEIGHT / LOOP_SECONDS
-    scene = ffmpeg.overlay(scene, still_input(layers.snow, fps=FPS), x=0, y=f"-{HEIGHT}+mod(t*{snow_speed},{HEIGHT})")
+    scene = overlay_picture(scene, layers.snow, x=0, y=f"-{HEIGHT}+mod(t*{snow_speed},{HEIGHT})")
     with atomic_path(out) as temp:
         stream = scene.output(
             str(temp), vcodec="libx264", preset="ultrafast", crf=18, pix_fmt="yuv420p", r=FPS, g=FPS,

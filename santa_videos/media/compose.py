@@ -12,13 +12,13 @@ from pathlib import Path
 
 import ffmpeg
 
-from santa_videos.media.captions import TITLE_TOP, render_text_layers
+from santa_videos.media.captions import CAPTION_BOTTOM, TITLE_TOP, render_text_layers
 from santa_videos.media.clip_library import template_face_placement
 from santa_videos.media.face import lay_face, write_face_track
 from santa_videos.media.ffmpeg_run import run_ffmpeg
 from santa_videos.media.files import atomic_path
 from santa_videos.media.photo_card import card_window, lay_card, render_photo_card
-from santa_videos.media.slideshow import slideshow_input, still_input
+from santa_videos.media.slideshow import overlay_picture
 from santa_videos.media.speech import Cue
 
 WIDTH, HEIGHT = 1280, 720
@@ -69,9 +69,13 @@ def compose_video(parts: VideoParts, out: Path, workdir: Path, scene_dir: Path, 
     if photo_shown:
         card = render_photo_card(parts.photo, parts.title, parts.language, workdir / "photo-card.png")
         video = lay_card(video, card, card_window(parts.cues, parts.title, parts.duration), HEIGHT)
-    text = render_text_layers(parts.title, parts.cues, parts.duration, workdir)
-    video = video.overlay(still_input(text.title), x="(W-w)/2", y=TITLE_TOP)
-    video = video.overlay(slideshow_input(text.captions), x=0, y="H-h").filter("format", "yuv420p")
+    text = render_text_layers(parts.title, parts.cues, workdir)
+    video = overlay_picture(video, text.title, x="(W-w)/2", y=TITLE_TOP)
+    for caption in text.captions:
+        # Shown from its start up to (not at) its end, so a caption and the next never share a frame.
+        video = overlay_picture(video, caption.picture, x="(W-w)/2", y=f"H-h-{CAPTION_BOTTOM}",
+                                enable=f"gte(t,{caption.start})*lt(t,{caption.end})")
+    video = video.filter("format", "yuv420p")
     sound = ffmpeg.input(str(parts.audio), protocol_whitelist="file").audio
     sound = sound.filter("loudnorm", i=-16, tp=-1.5, lra=11).filter("aresample", 48000)
     with atomic_path(out) as temp:

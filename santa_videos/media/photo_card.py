@@ -10,7 +10,7 @@ from pathlib import Path
 
 from PIL import Image, ImageDraw, ImageFilter, ImageOps
 
-from santa_videos.media.slideshow import still_input
+from santa_videos.media.slideshow import overlay_picture
 from santa_videos.media.speech import Cue
 from santa_videos.media.typeset import Style, block_size, draw_block, fit
 
@@ -100,4 +100,4 @@ def lay_card(video, card: Path, window: tuple[float, float], frame_height: int =
     sinking = f"pow(max(0,(t-{end - RISE_SECONDS})/{RISE_SECONDS}),3)"
     x = f"{rest_x}+6*sin(2*PI*(t-{start})/5)"
     y = f"{rest_y}+{travel}*({rising}+{sinking})+5*sin(2*PI*(t-{start})/3)"
-    return video.overlay(still_input(card), x=x, y=y, enable=f"between(t,{start},{end})")
+    return overlay_picture(video, card, x=x, y=y, enable=f"between(t,{start},{end})")
