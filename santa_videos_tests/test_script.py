@@ -142,3 +142,14 @@ def test_the_docs_show_what_santa_says_for_the_demos_sample_orders():
         lines = write_script(order.order_id, order.child_name, order.spoken_name, order.age, order.language,
                              order.mentions)
         assert [line.strip() for line in spoken] == [line.spoken for line in lines]
+
+
+def test_no_two_lines_running_start_alike():
+    """"My elves told me..." twice running sounds read out: each line starts otherwise than the one before."""
+    keys = list(CATALOG)
+    for number in range(60):
+        language = ("en", "es")[number % 2]
+        mentions = [keys[(number * 7 + k) % len(keys)] for k in range(3)] + ["you fed the birds", "helped her brother"]
+        lines = write_script(f"ord_01openings{number:016d}", "Ana", "Ana", 3 + number % 10, language, mentions)
+        openings = [" ".join(line.caption.lower().lstrip("¡¿").split()[:2]) for line in lines]
+        assert all(a != b for a, b in zip(openings, openings[1:])), [line.caption for line in lines]

@@ -14,7 +14,7 @@ from PIL import Image, ImageDraw, ImageFilter
 from santa_videos.media.files import atomic_path
 
 WIDTH, HEIGHT = 1280, 720
-SCENE_VERSION = 2
+SCENE_VERSION = 3
 SANTA_SIZE = (420, 560)
 SANTA_ORIGIN = ((WIDTH - SANTA_SIZE[0]) // 2, HEIGHT - SANTA_SIZE[1] + 90)  # his picture's top left, at rest
 FACE_BOX = (150, 160, 270, 280)  # the part of his picture a face sprite covers: both eyes and the mouth
@@ -119,7 +119,12 @@ def face_sprite(eyes: str, mouth: str) -> Image.Image:
         if mouth == "open":
             draw.chord([199, 254, 221, 272], 180, 360, fill=TONGUE)
             draw.ellipse(box, outline=LIPS, width=3)
-    return image.crop(FACE_BOX)
+    sprite = image.crop(FACE_BOX)
+    # Transparent pixels keep the colours of Santa's face under them: FFmpeg turns the sprite with bilinear
+    # interpolation, and transparent black there would draw a grey ring around each patch.
+    under = _santa().crop(FACE_BOX)
+    under.putalpha(0)
+    return Image.composite(sprite, under, sprite.getchannel("A"))
 
 
 def ensure_face_sprites(directory: Path) -> dict[tuple[str, str], Path]:

@@ -23,26 +23,39 @@ class ScriptLine:
     spoken: str
 
 
-def pick(order_id: str, slot: str, options: list[str], offset: int = 0) -> str:
-    """The phrasing this order uses at `slot`; `offset` walks on from it, so repeated slots do not repeat."""
-    start = int(hashlib.sha256(f"{order_id}/{slot}".encode()).hexdigest(), 16)
-    return options[(start + offset) % len(options)]
+def _opening(text: str) -> str:
+    return " ".join(text.lower().lstrip("¡¿").split()[:2])
+
+
+class Phrasing:
+    """The order's choices among the phrasings: the order id's pick for each slot, walking on past any phrasing
+    that would start as an earlier line started ("My elves told me..." twice running sounds read out)."""
+
+    def __init__(self, order_id: str):
+        self.order_id, self.uses, self.openings = order_id, {}, []
+
+    def choose(self, slot: str, options: list[str]) -> str:
+        used = self.uses[slot] = self.uses.get(slot, 0) + 1
+        start = int(hashlib.sha256(f"{self.order_id}/{slot}".encode()).hexdigest(), 16) + used - 1
+        ordered = [options[(start + n) % len(options)] for n in range(len(options))]
+        # A fresh opening if there is one, else at least not the line just before's.
+        chosen = next((option for option in ordered if _opening(option) not in self.openings), None) or next(
+            (option for option in ordered if self.openings and _opening(option) != self.openings[-1]), ordered[0])
+        self.openings.append(_opening(chosen))
+        return chosen
 
 
 def _age_slot(age: int) -> str:
     return "age_one" if age == 1 else "age_young" if age <= 6 else "age_older"
 
 
-def _mention_line(order_id: str, language: str, age: int, mention: str, names: tuple[str, str],
-                  counts: dict[str, int]) -> ScriptLine:
+def _mention_line(phrasing: Phrasing, language: str, age: int, mention: str, names: tuple[str, str]) -> ScriptLine:
     phrases, known = PHRASES[language], entry(mention)
     if known is not None:
-        counts[mention] = counts.get(mention, 0) + 1
-        pattern = pick(order_id, f"catalog/{mention}", known.lines(language, age), counts[mention] - 1)
+        pattern = phrasing.choose(f"catalog/{mention}", known.lines(language, age))
         return ScriptLine(caption=pattern.format(name=names[0]), spoken=pattern.format(name=names[1]))
     kind = "told_you" if addresses_the_child(mention, language) else "note"
-    counts[kind] = counts.get(kind, 0) + 1
-    frame = pick(order_id, kind, phrases[kind], counts[kind] - 1)
+    frame = phrasing.choose(kind, phrases[kind])
     if kind == "told_you":
         caption = frame.format(mention=with_stop(continued(mention)))
         return ScriptLine(caption=caption, spoken=speakable(caption))
@@ -56,10 +69,10 @@ def _mention_line(order_id: str, language: str, age: int, mention: str, names: t
 
 def write_script(order_id: str, child_name: str, spoken_name: str, age: int, language: str,
                  mentions: list[str]) -> list[ScriptLine]:
-    phrases = PHRASES[language]
+    phrases, phrasing = PHRASES[language], Phrasing(order_id)
 
     def line(slot: str, options: list[str], **values) -> ScriptLine:
-        pattern = pick(order_id, slot, options)
+        pattern = phrasing.choose(slot, options)
         return ScriptLine(caption=pattern.format(name=child_name, **values), spoken=pattern.format(name=spoken_name, **values))
 
     lines = [line("greeting", phrases["greeting"]), line("intro", phrases["intro"])]
@@ -67,8 +80,7 @@ def write_script(order_id: str, child_name: str, spoken_name: str, age: int, lan
         lines.append(line("age", phrases[_age_slot(age)], age=age))
     if mentions:
         lines.append(line("lead_in", phrases["lead_in"]))
-    counts: dict[str, int] = {}
-    lines += [_mention_line(order_id, language, age, m, (child_name, spoken_name), counts) for m in mentions]
+    lines += [_mention_line(phrasing, language, age, mention, (child_name, spoken_name)) for mention in mentions]
     lines.append(line("closing", phrases["closing"]))
     return lines
 
