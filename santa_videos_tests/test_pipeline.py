@@ -152,7 +152,7 @@ def test_captions_keep_the_awkward_text_literally(delivered, tmp_path):
     order, _ = delivered
     cues = json.loads(stored(f"media/orders/{order.order_id}/cues.json", tmp_path).read_text(encoding="utf-8"))
     texts = [cue["text"] for cue in cues["cues"]]
-    script = json.loads((settings.media_dir / "orders" / order.order_id / "script.json").read_text(encoding="utf-8"))
+    script = json.loads(stored(f"media/orders/{order.order_id}/script.json", tmp_path).read_text(encoding="utf-8"))
     assert texts[0] == script[0]["caption"] and AWKWARD_NAME in texts[0]
     assert any(f"«{AWKWARD_MENTION}»" in text for text in texts), "the mention is quoted as the parent wrote it"
     assert all(b["start"] >= a["end"] for a, b in zip(cues["cues"], cues["cues"][1:]))
