@@ -12,7 +12,7 @@ from santa_videos.cli import main
 from santa_videos.intake_http import create_app
 from santa_videos.script.catalog import CATALOG
 
-pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
+pytestmark = [pytest.mark.unit, pytest.mark.filterwarnings("ignore::DeprecationWarning")]
 
 
 @pytest.fixture

@@ -13,7 +13,7 @@ from starlette.testclient import TestClient
 from santa_videos.definitions import build_definitions
 from santa_videos.intake_http import create_app
 
-pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
+pytestmark = [pytest.mark.integration, pytest.mark.filterwarnings("ignore::DeprecationWarning")]
 
 MAGENTA = (255, 0, 255)
 SHORT_ORDER = {"child_name": "Emma", "age": "0", "language": "en"}  # the shortest video a customer can order
@@ -34,7 +34,6 @@ def magenta_pixels(video, seconds: float) -> int:
     return sum(count for count, (r, g, b) in colours if r > 200 and g < 70 and b > 200)
 
 
-@pytest.mark.slow
 def test_the_photo_sent_with_an_order_is_in_the_video_and_only_then(settings, table, instance):
     client = TestClient(create_app(settings), client=("203.0.113.5", 40000))
     # As the order form sends it (a multipart form with the photo), and as a shop's server sends JSON.

@@ -12,6 +12,7 @@ from santa_videos.script.catalog import BY_LANGUAGE, CATALOG, YOUNG_UP_TO_AGE, l
 from santa_videos.script.lines import write_script
 from santa_videos_tests.conftest import AWKWARD_MENTION, PROJECT_ROOT
 
+pytestmark = pytest.mark.unit
 
 
 def script(mentions, language="en", age=6, order_id="ord_01m8n23dd51xrps91snma200cb", name="Emma", spoken=None):

@@ -15,6 +15,8 @@ from santa_videos.media.motion import chain_motion
 from santa_videos.media.scene import EYE_CENTERS, INSIDE, SANTA_ORIGIN
 from santa_videos.media.speech import LEAD_IN_SECONDS, synthesize
 
+pytestmark = pytest.mark.integration
+
 ORDER_ID = "ord_01talkingsanta0000000000000"
 MOUTH = (210, 252)  # the middle of his open mouth, in his picture
 SPEECH = "Ho ho ho! Hello, Emma! Merry Christmas to you!"

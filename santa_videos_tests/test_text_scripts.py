@@ -15,6 +15,8 @@ from santa_videos.media.captions import CAPTION_STYLE, render_title
 from santa_videos.media.fonts import clusters, coverage, pil_font, undrawable
 from santa_videos.media.typeset import Style, draw_line, layout
 
+pytestmark = pytest.mark.unit
+
 NAMES = {
     "Latin with diacritics": "Zoë O'Brien-Núñez",
     "Vietnamese": "Nguyễn Thị Ánh",
