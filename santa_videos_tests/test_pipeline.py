@@ -175,7 +175,6 @@ def test_no_personal_data_reaches_the_dagster_instance(delivered, world):
 
 
 def test_a_failed_last_attempt_marks_the_order_failed_with_step_and_reason(instance, settings, table):
-    definitions = build_definitions(settings)
     broken = build_definitions(settings, encoder=VideoEncoder(preset="no-such-preset"))
     order = make_order()
     table.add([order])
