@@ -17,15 +17,14 @@ from santa_videos_tests.conftest import PROJECT_ROOT, make_order, subprocess_env
 
 pytestmark = pytest.mark.unit
 
-NOW = datetime.now(timezone.utc).replace(microsecond=0)
 PRICES = ({"elevenlabs": 0.30}, {"higgsfield": 0.50})
 AT_RISK = "ord_01m8q5v3c8k9t2x7w4n6p0r1x4"
 
 
-def add_order(table, status: str, created_ago_s: float, latency_s: float | None = None, **fields) -> str:
+def add_order(table, now, status: str, created_ago_s: float, latency_s: float | None = None, **fields) -> str:
     order = make_order(**fields)
     table.add([order])
-    created = NOW - timedelta(seconds=created_ago_s)
+    created = now - timedelta(seconds=created_ago_s)
     delivered = created + timedelta(seconds=latency_s) if latency_s is not None else None
     with table.engine.begin() as conn:
         conn.execute(orders_table.update().where(orders_table.c.order_id == order.order_id).values(
@@ -48,14 +47,20 @@ def materialized(instance, asset: str, partition: str, **metadata) -> None:
 
 
 @pytest.fixture
-def prepared(instance, table):
-    delivered = [add_order(table, "delivered", 3600, latency) for latency in (60, 120, 180, 240, 600)]
-    add_order(table, "failed", 3600)
+def now():
+    """The moment the figures are worked out at; taken when the test starts (an order's deadline must be ahead)."""
+    return datetime.now(timezone.utc).replace(microsecond=0)
+
+
+@pytest.fixture
+def prepared(instance, table, now):
+    delivered = [add_order(table, now, "delivered", 3600, latency) for latency in (60, 120, 180, 240, 600)]
+    add_order(table, now, "failed", 3600)
     # Five deliveries in the last hour (720 s a video) and one order rendering: the first queued order is the 2nd
     # to be delivered, ready in 1440 s, well before its deadline; the second, ready in 2160 s, misses its deadline.
-    add_order(table, "queued", 300, deadline=(NOW + timedelta(days=1)).isoformat())
-    add_order(table, "queued", 900, order_id=AT_RISK, deadline=(NOW + timedelta(seconds=600)).isoformat())
-    add_order(table, "rendering", 100)
+    add_order(table, now, "queued", 300, deadline=(now + timedelta(days=1)).isoformat())
+    add_order(table, now, "queued", 900, order_id=AT_RISK, deadline=(now + timedelta(seconds=600)).isoformat())
+    add_order(table, now, "rendering", 100)
     for audio_s, video_s in ((1.0, 8.0), (2.0, 9.0), (3.0, None), (4.0, None), (10.0, None)):
         finished_run(instance, "video_job", {"audio": audio_s, **({"video": video_s} if video_s else {})})
     finished_run(instance, "cleanup_job", {"audio": 99.0})  # not a video run
@@ -111,9 +116,9 @@ EXPECTED = {
 
 
 @pytest.mark.integration  # `prepared` renders
-def test_metrics_match_the_figures_worked_out_by_hand(prepared):
+def test_metrics_match_the_figures_worked_out_by_hand(prepared, now):
     instance, table = prepared
-    assert collect_metrics(instance, table, *PRICES, now=NOW).as_dict() == EXPECTED
+    assert collect_metrics(instance, table, *PRICES, now=now).as_dict() == EXPECTED
 
 
 def test_nearest_rank_percentiles():
