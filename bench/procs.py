@@ -118,3 +118,21 @@ class TreeSampler:
 
     def by_role(self, role: str) -> list[ProcessReading]:
         return [r for r in self.readings.values() if r.role == role]
+
+
+def descendants(root_pid: int) -> list[int]:
+    """Every live process under `root_pid`, read from /proc now."""
+    parents = {}
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                parents[int(entry)] = _read_stat(int(entry))[1]
+            except (OSError, ValueError, IndexError, Zombie):
+                continue
+    found, frontier = [], [root_pid]
+    while frontier:
+        parent = frontier.pop()
+        children = [pid for pid, ppid in parents.items() if ppid == parent]
+        found.extend(children)
+        frontier.extend(children)
+    return found
