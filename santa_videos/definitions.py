@@ -17,7 +17,7 @@ from santa_videos.schedules.metrics import metrics_job, metrics_schedule
 from santa_videos.sensors.deadlines import deadlines_sensor, no_order_at_risk
 from santa_videos.sensors.intake import intake_sensor
 from santa_videos.sensors.reconcile import order_reconciler
-from santa_videos.sensors.run_status import RUN_STATUS_SENSORS
+from santa_videos.sensors.run_status import order_status_sensor
 from santa_videos.settings import Settings, load_operations_settings, load_settings
 from santa_videos.webhook import delivery_webhook
 
@@ -59,7 +59,7 @@ def build_definitions(settings: Settings, **resource_overrides) -> dg.Definition
         schedules=[cleanup_schedule, metrics_schedule],
         # Every job logs to the console through it: JSON lines when USE_JSON_LOGGING=true.
         loggers={"console": santa_console_logger},
-        sensors=[intake_sensor, *RUN_STATUS_SENSORS, order_reconciler, deadlines_sensor],
+        sensors=[intake_sensor, order_status_sensor, order_reconciler, deadlines_sensor],
         resources={**build_resources(settings), **resource_overrides},
         # As video_job runs: a run launched from the UI (an asset selection) runs its steps in one process too.
         executor=dg.in_process_executor,

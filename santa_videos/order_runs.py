@@ -23,6 +23,14 @@ def order_runs(instance: dg.DagsterInstance, order_id: str) -> list[dg.DagsterRu
     return list(instance.get_runs(dg.RunsFilter(tags={PARTITION_TAG: order_id})))
 
 
+def orders_with_runs(instance: dg.DagsterInstance, order_ids: list[str]) -> set[str]:
+    """Which of these orders have a run in Dagster, in one query."""
+    if not order_ids:
+        return set()
+    runs = instance.get_runs(dg.RunsFilter(tags={PARTITION_TAG: order_ids}))
+    return {order_of(run) for run in runs}
+
+
 def live_runs(instance: dg.DagsterInstance, order_id: str) -> list[dg.DagsterRun]:
     return list(instance.get_runs(dg.RunsFilter(tags={PARTITION_TAG: order_id}, statuses=LIVE_STATUSES)))
 

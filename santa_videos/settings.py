@@ -66,6 +66,9 @@ class Settings:
     max_job_attempts: int
     intake_interval_seconds: int
     intake_batch_size: int
+    intake_queued_runs_per_slot: int
+    intake_listen_seconds: float
+    default_deadline_hours: int
     ffmpeg_timeout_seconds: int
     x264_preset: str
     ffmpeg_threads: int
@@ -175,6 +178,13 @@ def load_settings() -> Settings:
         # dagster-daemon passes over its sensors every 5 s; a 5 s minimum made the intake skip every other pass.
         intake_interval_seconds=_int("SANTA_INTAKE_INTERVAL_SECONDS", 1, minimum=1),
         intake_batch_size=min(_int("SANTA_INTAKE_BATCH_SIZE", 200, minimum=1), 200),
+        # Dagster's queue holds at most this many runs per slot; the rest of the backlog waits in the orders table.
+        intake_queued_runs_per_slot=_int("SANTA_INTAKE_QUEUED_RUNS_PER_SLOT", 2, minimum=1),
+        # An evaluation with nothing to hand over watches for a new order this long (0: it returns at once).
+        intake_listen_seconds=_number("SANTA_INTAKE_LISTEN_SECONDS", 9, minimum=0),
+        # An order without a deadline is due this long after it arrived: the intake hands orders over earliest due
+        # first, so a backlog of orders without deadlines cannot starve one that has a close deadline.
+        default_deadline_hours=_int("SANTA_DEFAULT_DEADLINE_HOURS", 72, minimum=1),
         ffmpeg_timeout_seconds=_int("SANTA_FFMPEG_TIMEOUT_SECONDS", 600, minimum=1),
         x264_preset=os.environ.get("SANTA_X264_PRESET", "").strip() or "veryfast",
         ffmpeg_threads=_int("SANTA_FFMPEG_THREADS", 0),

@@ -42,6 +42,8 @@ def pytest_collection_modifyitems(config, items):
 def settings(tmp_path, monkeypatch) -> Settings:
     """Settings pointing at a private data folder, media store and orders database under the test's temp dir."""
     monkeypatch.setenv("SANTA_DATA_DIR", str(tmp_path / "data"))
+    # A sensor function called in the test's process returns at once rather than watching for new orders.
+    monkeypatch.setenv("SANTA_INTAKE_LISTEN_SECONDS", "0")
     monkeypatch.delenv("SANTA_ORDERS_DB_URL", raising=False)
     monkeypatch.delenv("SANTA_MEDIA_URL", raising=False)  # the data folder; `store_env` (s3.py) offers a bucket
     return load_settings()

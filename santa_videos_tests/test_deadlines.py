@@ -124,14 +124,14 @@ def test_the_http_intake_and_the_csv_import_refuse_it_too(table, tmp_path, monke
 @pytest.fixture
 def queue(table, monkeypatch):
     """Before any delivery a video takes 600 s and two render at once: 300 s a video. One order rendering for 100 s
-    already, three waiting."""
+    already, three waiting: `first` arrived after `second` but is due sooner, so it is first in line."""
     monkeypatch.setenv("SANTA_EXPECTED_RENDER_SECONDS", "600")
     monkeypatch.setenv("SANTA_MAX_CONCURRENT_RUNS", "2")
     now = datetime.now(timezone.utc)
     made = {
         name: parse_order({"child_name": "Emma", "age": 6, "language": "en",
                            **({"deadline": (now + timedelta(seconds=due)).isoformat()} if due else {})})
-        for name, due in (("rendering", 400), ("first", 7200), ("second", 800), ("third", None))
+        for name, due in (("rendering", 400), ("second", 850), ("first", 700), ("third", None))
     }
     table.add(list(made.values()))
     with table.engine.begin() as conn:
@@ -151,7 +151,7 @@ def test_status_shows_each_orders_estimated_ready_time_place_and_risk(queue, cap
     expected = {  # name: (place, seconds from now, at risk)
         "rendering": (None, 500, True),   # started 100 s ago, 600 s a video; due in 400 s
         "first": (1, 600, False),         # the 2nd delivery from now; never sooner than one video
-        "second": (2, 900, True),         # the 3rd delivery: 900 s; due in 800 s
+        "second": (2, 900, True),         # the 3rd delivery: 900 s; due in 850 s
         "third": (3, 1200, False),        # no deadline, never at risk
     }
     for name, (place, seconds, at_risk) in expected.items():

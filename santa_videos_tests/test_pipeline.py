@@ -13,7 +13,7 @@ from santa_videos.resources.encoder import VideoEncoder
 from santa_videos.resources.media_store import media_store
 from santa_videos.settings import load_settings, load_storage_settings
 from santa_videos.sensors.intake import intake_sensor
-from santa_videos.sensors.run_status import order_failure_sensor
+from santa_videos.sensors.run_status import order_status_sensor
 from santa_videos_tests.conftest import AWKWARD_MENTION, AWKWARD_NAME, make_order
 from santa_videos_tests.media_checks import box_order, ffprobe, wav_seconds
 from santa_videos_tests.postgres import storage
@@ -187,15 +187,15 @@ def test_a_failed_last_attempt_marks_the_order_failed_with_step_and_reason(insta
     assert leftovers == []
 
     run = instance.get_run_by_id(result.run_id)
-    failure = instance.get_records_for_run(run.run_id, of_type=dg.DagsterEventType.RUN_FAILURE).records[0].event_log_entry
+    # The status sensor reads run ends from the event log's run-status index (its own storage ids on SQLite).
+    (failure,) = instance.fetch_run_status_changes(dg.DagsterEventType.RUN_FAILURE, limit=1).records
     resources = {"orders": definitions.resources["orders"], "media": definitions.resources["media"]}
 
     def failure_sensor_sees_the_run(will_retry: str) -> None:
         instance.add_run_tags(run.run_id, {"dagster/will_retry": will_retry})
-        order_failure_sensor(dg.build_run_status_sensor_context(
-            sensor_name="order_failure_sensor", dagster_event=failure.dagster_event, dagster_instance=instance,
-            dagster_run=instance.get_run_by_id(run.run_id), resources=resources,
-        ).for_run_failure())
+        context = dg.build_sensor_context(instance=instance, cursor=str(failure.storage_id - 1), resources=resources)
+        order_status_sensor(context)
+        assert int(context.cursor) >= failure.storage_id
 
     failure_sensor_sees_the_run(will_retry="true")
     assert table.get(order.order_id).status == "rendering", "an attempt that will be retried is not a dead letter"

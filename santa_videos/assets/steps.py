@@ -37,6 +37,7 @@ def begin_step(context: dg.AssetExecutionContext, orders: OrdersResource) -> Ord
         raise dg.Failure(f"order {order_id} is not in the orders table", allow_retries=False) from None
     if not order.child_name:
         raise dg.Failure(f"order {order_id} has had its personal data erased and cannot be rendered", allow_retries=False)
+    faults.inject("status:rendering")
     table.mark_rendering(order_id, RunRef.of(record), host=host_name())
     faults.inject(f"step:{context.asset_key.to_user_string()}")
     return order

@@ -9,13 +9,14 @@ changes nothing either. A photo is compared by the SHA-256 of the bytes the cust
 
 import json
 from collections.abc import Mapping
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
 
 from santa_videos.orders.model import Order, Status
+from santa_videos.settings import load_settings
 
 # The fields a customer sends, in the order they are named in a conflict.
 COMPARED_FIELDS = ("child_name", "age", "language", "phonetic_name", "mentions", "strategy", "deadline", "photo")
@@ -45,13 +46,29 @@ def insert_once(conn: sa.Connection, table: sa.Table, order: Order, photo_sha256
     values = dict(
         order_id=order.order_id, child_name=order.child_name, age=order.age, language=order.language,
         phonetic_name=order.phonetic_name, mentions=json.dumps(order.mentions, ensure_ascii=False),
-        strategy=str(order.strategy), deadline=order.deadline, attempts=0,
+        strategy=str(order.strategy), deadline=order.deadline, due_at=due_time(order.deadline, now), attempts=0,
         status=Status.RECEIVED if photo_sha256 else Status.QUEUED,
         has_photo=photo_sha256 is not None, photo_sha256=photo_sha256, created_at=now, updated_at=now,
     )
     dialect = postgresql if conn.dialect.name == "postgresql" else sqlite
     statement = dialect.insert(table).values(**values).on_conflict_do_nothing(index_elements=["order_id"])
     return conn.execute(statement).rowcount == 1
+
+
+def due_time(deadline: datetime | None, arrived: datetime) -> datetime:
+    """When an order is due: its deadline, or SANTA_DEFAULT_DEADLINE_HOURS after it arrived."""
+    return deadline or arrived + timedelta(hours=load_settings().default_deadline_hours)
+
+
+def fill_missing_due_times(engine: sa.Engine, table: sa.Table) -> None:
+    """Orders queued by a release without due times get theirs, so the intake order covers every order."""
+    with engine.begin() as conn:
+        missing = conn.execute(
+            sa.select(table.c.seq, table.c.deadline, table.c.created_at).where(table.c.due_at.is_(None))
+        ).all()
+        for seq, deadline, created_at in missing:
+            conn.execute(table.update().where(table.c.seq == seq, table.c.due_at.is_(None))
+                         .values(due_at=due_time(deadline, created_at)))
 
 
 def differing_fields(order: Order, photo_sha256: str | None, stored: Mapping[str, Any]) -> list[str]:

@@ -29,6 +29,8 @@ orders = sa.Table(
     sa.Column("mentions", sa.Text, nullable=False, default="[]"),
     sa.Column("strategy", sa.String(16), nullable=False),
     sa.Column("deadline", sa.DateTime(timezone=True), nullable=True),
+    # When the order is due: its deadline, or its arrival + SANTA_DEFAULT_DEADLINE_HOURS. The intake order's key.
+    sa.Column("due_at", sa.DateTime(timezone=True), nullable=True),
     sa.Column("status", sa.String(16), nullable=False, index=True),
     sa.Column("attempts", sa.Integer, nullable=False, default=0),
     # The run that last moved the status, and its place in Dagster's run storage (a newer run has a larger
@@ -56,10 +58,12 @@ orders = sa.Table(
     # child's data (name, mentions, photo, video) was erased. Neither touches updated_at, which ages the order.
     sa.Column("purged_at", sa.DateTime(timezone=True), nullable=True),
     sa.Column("erased_at", sa.DateTime(timezone=True), nullable=True),
+    sa.Index("ix_orders_intake_order", "status", "due_at", "seq"),
 )
 
-# The intake order, the one order waiting orders are rendered in (the estimated ready times count places in it).
-INTAKE_ORDER = (orders.c.seq,)
+# The intake order, the one order waiting orders are handed to Dagster in (the estimated ready times count places in
+# it): earliest due first, then by arrival.
+INTAKE_ORDER = (orders.c.due_at, orders.c.seq)
 
 
 @dataclass(frozen=True)
@@ -91,6 +95,7 @@ class OrderRecord:
     purged_at: datetime | None = None
     erased_at: datetime | None = None
     run_storage_id: int | None = None
+    due_at: datetime | None = None
 
     @property
     def spoken_name(self) -> str:
@@ -101,13 +106,17 @@ def _now() -> datetime:
     return datetime.now(timezone.utc)
 
 
+def _utc(moment: datetime) -> datetime:
+    # SQLite hands datetimes back without their zone; they were written in UTC.
+    return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
+
+
 def _record(row: sa.Row) -> OrderRecord:
     values = dict(row._mapping)
     values["mentions"] = json.loads(values["mentions"] or "[]")
-    for key in ("deadline", "created_at", "updated_at", "delivered_at", "webhook_at", "purged_at", "erased_at"):
-        # SQLite hands datetimes back without their zone; they were written in UTC.
-        if values[key] is not None and values[key].tzinfo is None:
-            values[key] = values[key].replace(tzinfo=timezone.utc)
+    for key in ("deadline", "due_at", "created_at", "updated_at", "delivered_at", "webhook_at", "purged_at", "erased_at"):
+        if values[key] is not None:
+            values[key] = _utc(values[key])
     return OrderRecord(**values)
 
 
@@ -131,6 +140,7 @@ class OrderTable:
                 create_tables(engine, metadata)
                 add_missing_columns(engine, orders)
                 add_missing_indexes(engine, orders)
+                queueing.fill_missing_due_times(engine, orders)
                 self._engine = engine
         return self._engine
 
@@ -167,29 +177,31 @@ class OrderTable:
         with self.engine.connect() as conn:
             return set(conn.execute(sa.select(orders.c.order_id).where(orders.c.order_id.in_(order_ids))).scalars())
 
-    def waiting_after(self, seq: int, limit: int) -> list[tuple[int, str]]:
-        """(seq, order_id) of queued orders after the intake cursor, oldest first; reads ids only."""
+    def waiting_in_intake_order(self, limit: int, offset: int = 0) -> list[tuple[str, datetime]]:
+        """(order_id, due_at) of queued orders, earliest due first, then by arrival; reads ids only."""
         query = (
-            sa.select(orders.c.seq, orders.c.order_id)
-            .where(orders.c.seq > seq, orders.c.status == Status.QUEUED)
+            sa.select(orders.c.order_id, orders.c.due_at)
+            .where(orders.c.status == Status.QUEUED)
             .order_by(*INTAKE_ORDER)
+            .offset(offset)
             .limit(limit)
         )
         with self.engine.connect() as conn:
-            waiting = [(row.seq, row.order_id) for row in conn.execute(query)]
+            waiting = [(row.order_id, _utc(row.due_at)) for row in conn.execute(query)]
         faults.inject("intake")
         return waiting
 
-    def unfinished(self, unchanged_since: datetime, limit: int) -> list[tuple[int, str, str]]:
-        """(seq, order_id, status) of orders queued or rendering and not touched since then, oldest first."""
-        query = (
-            sa.select(orders.c.seq, orders.c.order_id, orders.c.status)
-            .where(orders.c.status.in_([Status.QUEUED, Status.RENDERING]), orders.c.updated_at < unchanged_since)
-            .order_by(orders.c.seq)
-            .limit(limit)
-        )
+    def unfinished(self, unchanged_since: datetime, limit: int) -> list[tuple[str, str, datetime]]:
+        """(order_id, status, due_at) of orders not touched since then: those rendering, oldest first, then the
+        first queued ones in the intake order (a backlog waits there; the orders handed to Dagster lead it)."""
+        untouched = orders.c.updated_at < unchanged_since
+        rendering = (sa.select(orders.c.order_id, orders.c.status, orders.c.due_at)
+                     .where(orders.c.status == Status.RENDERING, untouched).order_by(orders.c.seq).limit(limit))
+        queued = (sa.select(orders.c.order_id, orders.c.status, orders.c.due_at)
+                  .where(orders.c.status == Status.QUEUED, untouched).order_by(*INTAKE_ORDER).limit(limit))
         with self.engine.connect() as conn:
-            return [(row.seq, row.order_id, row.status) for row in conn.execute(query)]
+            rows = [*conn.execute(rendering), *conn.execute(queued)]
+        return [(row.order_id, row.status, _utc(row.due_at)) for row in rows]
 
     def mark_rendering(self, order_id: str, run: RunRef, host: str | None = None) -> bool:
         """Record that `run` works on the order (on `host`, when a step says so), unless the order has moved on

@@ -1,36 +1,104 @@
+"""The intake queue: waiting orders become runs, earliest due first, while Dagster's own queue is short.
+
+The backlog stays in the orders table. Dagster's run queue holds at most SANTA_INTAKE_QUEUED_RUNS_PER_SLOT runs per
+slot (SANTA_MAX_CONCURRENT_RUNS): its queue daemon reads every queued run on every pass, so ten thousand waiting
+orders must not become ten thousand queued runs. A tick hands over the head of the intake order (due time, then
+arrival) that has no run yet, adds those orders' `videos` partitions and requests one run each with `run_key` =
+order id, so a second sight of the same order (a duplicate tick, a restart) launches nothing. The sensor keeps no
+cursor: what it has handed over is what has a run in Dagster.
+
+With nothing to hand over, an evaluation watches the orders table for a few seconds (SANTA_INTAKE_LISTEN_SECONDS)
+and returns as soon as there is: the daemon evaluates sensors at most every 5 s, and an order should not wait for
+that. The daemon runs its sensors in threads (dagster.yaml), so a listening intake holds up no other sensor.
+"""
+
+import time
+from datetime import datetime
+
 import dagster as dg
 
 from santa_videos.jobs import video_job
+from santa_videos.order_runs import orders_with_runs
+from santa_videos.orders.table import OrderTable
 from santa_videos.partitions import video_partitions
 from santa_videos.providers.pools import apply_pool_limits, pool_limits
 from santa_videos.providers.settings import load_provider_settings
 from santa_videos.resources.orders import OrdersResource
 from santa_videos.sensors.run_requests import video_run_requests
-from santa_videos.settings import load_settings
+from santa_videos.settings import Settings, load_settings
 
 _settings = load_settings()
+WAITING_IN_DAGSTER = [dg.DagsterRunStatus.QUEUED, dg.DagsterRunStatus.NOT_STARTED]
+POLL_SECONDS = 0.25
+# The pools' limits are read from the instance again after this long (an operator may have changed them in the UI).
+POOL_LIMITS_EVERY_SECONDS = 60
+_pool_limits_applied: dict[tuple, float] = {}
+
+
+def queue_capacity(settings: Settings) -> int:
+    """How many runs Dagster's queue may hold; a paused queue (no slots) still holds one slot's worth."""
+    return settings.intake_queued_runs_per_slot * max(settings.max_concurrent_runs, 1)
+
+
+def next_orders(instance: dg.DagsterInstance, table: OrderTable, room: int) -> list[tuple[str, datetime]]:
+    """The first `room` waiting orders in the intake order that have no run yet. The orders at the head that do
+    have one (queued in Dagster, or left queued by a run that ended early: the reconciler's) are skipped."""
+    chosen: list[tuple[str, datetime]] = []
+    offset, page = 0, room + queue_capacity(load_settings()) + 8
+    while len(chosen) < room:
+        waiting = table.waiting_in_intake_order(page, offset)
+        if not waiting:
+            break
+        with_runs = orders_with_runs(instance, [order_id for order_id, _due in waiting])
+        chosen.extend(entry for entry in waiting if entry[0] not in with_runs)
+        offset += page
+    return chosen[:room]
+
+
+def _apply_pool_limits(context: dg.SensorEvaluationContext) -> None:
+    """Put the paid providers' pool limits from the environment into the instance (providers/pools.py): when they
+    differ from what this process last wrote, and every POOL_LIMITS_EVERY_SECONDS (an operator may have changed the
+    instance's in the UI), not on every tick."""
+    limits = pool_limits(load_provider_settings())
+    key = (id(context.instance), tuple(sorted(limits.items())))
+    if time.monotonic() - _pool_limits_applied.get(key, -POOL_LIMITS_EVERY_SECONDS) < POOL_LIMITS_EVERY_SECONDS:
+        return
+    changed = apply_pool_limits(context.instance, limits)
+    if changed:
+        context.log.info(f"provider pool limits set: {', '.join(changed)}")
+    _pool_limits_applied.clear()
+    _pool_limits_applied[key] = time.monotonic()
+
+
+def hand_over(context: dg.SensorEvaluationContext, table: OrderTable, settings: Settings):
+    """The orders to hand to Dagster now, or the reason there are none."""
+    if not table.waiting_in_intake_order(1):
+        return "no order is waiting"
+    room = min(queue_capacity(settings) - context.instance.get_runs_count(dg.RunsFilter(statuses=WAITING_IN_DAGSTER)),
+               settings.intake_batch_size)
+    if room <= 0:
+        return f"Dagster's queue is full ({queue_capacity(settings)} runs); the rest wait in the orders table"
+    return next_orders(context.instance, table, room) or "every waiting order already has a run"
 
 
 @dg.sensor(
     job=video_job,
     minimum_interval_seconds=_settings.intake_interval_seconds,
     default_status=dg.DefaultSensorStatus.RUNNING,
-    description="The intake queue: adds a `videos` partition and requests one run per queued order.",
+    description="The intake queue: hands waiting orders to Dagster earliest due first, a few runs per slot at a "
+    "time, each with its `videos` partition.",
 )
 def intake_sensor(context: dg.SensorEvaluationContext, orders: OrdersResource):
-    """Reads the orders after its cursor (a bounded batch), never writes them: `run_key` = order id makes a second
-    sight of the same order, after a cursor reset or a re-delivery, launch nothing. Each tick first puts the paid
-    providers' pool limits from the environment into the instance (providers/pools.py)."""
-    changed = apply_pool_limits(context.instance, pool_limits(load_provider_settings()))
-    if changed:
-        context.log.info(f"provider pool limits set: {', '.join(changed)}")
-    after = int(context.cursor or 0)
-    waiting = orders.table().waiting_after(after, load_settings().intake_batch_size)
-    if not waiting:
-        return dg.SkipReason(f"no queued orders after #{after}")
-    order_ids = list(dict.fromkeys(order_id for _seq, order_id in waiting))  # ids in order of first sight
+    """Reads the orders table, never writes it."""
+    _apply_pool_limits(context)
+    settings, table = load_settings(), orders.table()
+    listen_until = time.monotonic() + settings.intake_listen_seconds
+    while isinstance(outcome := hand_over(context, table, settings), str) and time.monotonic() < listen_until:
+        time.sleep(POLL_SECONDS)
+    if isinstance(outcome, str):
+        return dg.SkipReason(outcome)
+    order_ids = [order_id for order_id, _due in outcome]
     return dg.SensorResult(
-        run_requests=video_run_requests([(order_id, order_id) for order_id in order_ids]),
+        run_requests=video_run_requests([(order_id, order_id, due) for order_id, due in outcome]),
         dynamic_partitions_requests=[video_partitions.build_add_request(order_ids)],
-        cursor=str(waiting[-1][0]),
     )

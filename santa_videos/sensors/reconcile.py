@@ -1,11 +1,14 @@
-"""No order waits forever: orders queued or rendering with no live run are requested again, or dead-lettered."""
+"""No order waits forever: orders handed to Dagster whose runs all ended without a delivery are requested again, or
+dead-lettered. Orders waiting in the orders table are the intake sensor's."""
 
 from datetime import datetime, timedelta, timezone
 
 import dagster as dg
 
 from santa_videos.jobs import video_job
-from santa_videos.order_runs import describe_failure, failed_step_and_reason, is_dead_letter, order_runs
+from santa_videos.order_runs import (
+    describe_failure, failed_step_and_reason, is_dead_letter, order_runs, orders_with_runs,
+)
 from santa_videos.orders.model import Status
 from santa_videos.orders.status_rules import RunRef
 from santa_videos.partitions import video_partitions
@@ -15,23 +18,14 @@ from santa_videos.settings import load_settings
 
 _settings = load_settings()
 BATCH_SIZE = 200
-INTAKE_SENSOR = "intake_sensor"
-
-
-def _intake_cursor(instance: dg.DagsterInstance) -> int:
-    """Orders after the intake cursor are the intake sensor's to request, however long they wait."""
-    for state in instance.all_instigator_state():
-        if state.name == INTAKE_SENSOR and state.instigator_data and state.instigator_data.cursor:
-            return int(state.instigator_data.cursor)
-    return 0
 
 
 @dg.sensor(
     job=video_job,
     minimum_interval_seconds=_settings.reconcile_interval_seconds,
     default_status=dg.DefaultSensorStatus.RUNNING,
-    description="Requests a run again for orders queued or rendering with no live run (a lost launch, a retry "
-    "that never came, a run deleted while queued), and dead-letters those whose last attempt failed unseen.",
+    description="Requests a run again for orders whose runs all ended without a delivery (a lost launch, a retry "
+    "that never came, a run deleted while rendering), and dead-letters those whose last attempt failed unseen.",
 )
 def order_reconciler(context: dg.SensorEvaluationContext, orders: OrdersResource):
     """Each request's run_key counts the order's runs so far: a tick evaluated twice requests nothing twice, and a
@@ -39,12 +33,14 @@ def order_reconciler(context: dg.SensorEvaluationContext, orders: OrdersResource
     settings = load_settings()
     cutoff = datetime.now(timezone.utc) - timedelta(seconds=settings.reconcile_grace_seconds)
     table = orders.table()
-    intake_cursor = _intake_cursor(context.instance)
     to_request, dead_lettered = [], []
-    for seq, order_id, _status in table.unfinished(cutoff, BATCH_SIZE):
+    unfinished = table.unfinished(cutoff, BATCH_SIZE)
+    handed_over = orders_with_runs(context.instance, [order_id for order_id, status, _ in unfinished
+                                                      if status == Status.QUEUED])
+    for order_id, status, due_at in unfinished:
+        if status == Status.QUEUED and order_id not in handed_over:
+            continue  # waiting in the orders table: the intake sensor hands it over, however long it waits
         runs = order_runs(context.instance, order_id)
-        if not runs and seq > intake_cursor:
-            continue
         if any(not run.is_finished for run in runs):
             continue
         latest = context.instance.get_run_record_by_id(runs[0].run_id) if runs else None
@@ -63,7 +59,7 @@ def order_reconciler(context: dg.SensorEvaluationContext, orders: OrdersResource
             table.mark_failed(order_id, f"gave up after {len(runs)} runs without a delivery", RunRef.of(latest))
             dead_lettered.append(order_id)
             continue
-        to_request.append((order_id, f"{order_id}/reconcile/{len(runs)}"))
+        to_request.append((order_id, f"{order_id}/reconcile/{len(runs)}", due_at))
     requests = video_run_requests(to_request)
     if not requests:
         return dg.SkipReason(f"nothing to request again; dead-lettered {len(dead_lettered)} orders")

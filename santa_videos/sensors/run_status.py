@@ -1,9 +1,12 @@
-"""The order's status follows its runs: `rendering` with the run id when a run starts, `failed` with the failing step
-and reason when its last attempt failed or was terminated. `delivered` is written by the delivery step itself.
+"""The order's status follows its runs' ends: `failed`, with the failing step and reason, when an order's last run
+attempt failed or was terminated; after every ended run, the scratch files its interrupted attempts left. The steps
+write the rest themselves: `rendering` when a step begins, `delivered` in the delivery step.
 
-Each sensor fires once per run event, in any order and possibly late: each acts only while the run it saw is still
-the order's latest, and the orders table refuses a write the order has moved past (orders/status_rules.py), however
-late it comes; seen twice, the same event writes the same thing.
+One sensor reads the run status changes (RUN_SUCCESS, RUN_FAILURE, RUN_CANCELED) after its cursor, a storage id of
+the event log, in the order they happened. It may read an event late: it acts only while the run is still the
+order's latest, and the orders table refuses a write the order has moved past (orders/status_rules.py), however late
+it comes; seen twice, the same event writes the same thing. Events it never saw (a cursor reset) are the
+reconciler's to find.
 """
 
 import dagster as dg
@@ -18,87 +21,87 @@ from santa_videos.resources.media_store import MediaStore
 from santa_videos.resources.orders import OrdersResource
 
 STATUS_SENSOR_INTERVAL_SECONDS = 5
+WATCHED_EVENTS = (dg.DagsterEventType.RUN_SUCCESS, dg.DagsterEventType.RUN_FAILURE, dg.DagsterEventType.RUN_CANCELED)
+EVENTS_PER_TICK = 100
 
 
-def _tidy(context: dg.RunStatusSensorContext, media: MediaStore, order_id: str) -> None:
+def tidy(instance: dg.DagsterInstance, media: MediaStore, order_id: str) -> None:
     # Scratch folders and half-written files of ended attempts; never while another attempt is working.
-    if not live_runs(context.instance, order_id):
+    if not live_runs(instance, order_id):
         media.remove_leftovers(order_id)
 
 
-def _mark_dead_letter(context: dg.RunStatusSensorContext, orders: OrdersResource, media: MediaStore):
-    record = context.instance.get_run_record_by_id(context.dagster_run.run_id)
+def mark_dead_letter(instance: dg.DagsterInstance, orders: OrdersResource, media: MediaStore, run_id: str) -> str | None:
+    """Mark the order of a failed or canceled run `failed` unless the run will be retried or is no longer its
+    latest attempt; None when it did, else why not."""
+    record = instance.get_run_record_by_id(run_id)
     if record is None:
-        return dg.SkipReason(f"run {context.dagster_run.run_id} was deleted")
+        return f"run {run_id} was deleted"
     run = record.dagster_run
     order_id = order_of(run)
     if not order_id:
-        return dg.SkipReason(f"run {run.run_id} renders no order")
-    if will_retry(run, context.instance):
-        return dg.SkipReason(f"run {run.run_id} will be retried: not a dead letter yet")
-    if not is_latest_attempt(context.instance, run):
-        return dg.SkipReason(f"run {run.run_id} is no longer the latest attempt of {order_id}")
-    reason = describe_failure(*failed_step_and_reason(context.instance, run))
+        return f"run {run_id} renders no order"
+    if will_retry(run, instance):
+        return f"run {run_id} will be retried: not a dead letter yet"
+    if not is_latest_attempt(instance, run):
+        return f"run {run_id} is no longer the latest attempt of {order_id}"
+    reason = describe_failure(*failed_step_and_reason(instance, run))
     faults.inject("status:failed")
     try:
         marked = orders.table().mark_failed(order_id, reason, RunRef.of(record))
     except OrderNotFound:
-        return dg.SkipReason(f"order {order_id} is no longer in the orders table")
-    _tidy(context, media, order_id)
-    return None if marked else dg.SkipReason(f"order {order_id} has moved past run {run.run_id}")
+        return f"order {order_id} is no longer in the orders table"
+    tidy(instance, media, order_id)
+    return None if marked else f"order {order_id} has moved past run {run_id}"
 
 
-@dg.run_status_sensor(
-    run_status=dg.DagsterRunStatus.STARTED,
+def _latest_event_id(instance: dg.DagsterInstance) -> int:
+    latest = [instance.fetch_run_status_changes(event_type, limit=1).records for event_type in WATCHED_EVENTS]
+    return max((records[0].storage_id for records in latest if records), default=0)
+
+
+def run_ends_after(instance: dg.DagsterInstance, after: int) -> tuple[list[dg.EventLogRecord], int]:
+    """The run ends recorded after storage id `after`, oldest first, at most EVENTS_PER_TICK of each kind, and the
+    cursor to read on from (no event of any kind is skipped when one kind has more than a tick's worth)."""
+    found, read_up_to = [], None
+    for event_type in WATCHED_EVENTS:
+        records = instance.fetch_run_status_changes(
+            dg.RunStatusChangeRecordsFilter(event_type=event_type, after_storage_id=after),
+            limit=EVENTS_PER_TICK, ascending=True,
+        ).records
+        found.extend(records)
+        if len(records) == EVENTS_PER_TICK:
+            read_up_to = min(read_up_to or records[-1].storage_id, records[-1].storage_id)
+    if read_up_to is not None:
+        found = [record for record in found if record.storage_id <= read_up_to]
+    found.sort(key=lambda record: record.storage_id)
+    return found, read_up_to or max((record.storage_id for record in found), default=after)
+
+
+@dg.sensor(
     minimum_interval_seconds=STATUS_SENSOR_INTERVAL_SECONDS,
     default_status=dg.DefaultSensorStatus.RUNNING,
-    description="Marks an order `rendering`, with the run id, when a run for it starts.",
+    description="Marks an order failed, with the failing step and reason, when its last run attempt failed or was "
+    "terminated; tidies the scratch files of ended runs.",
 )
-def order_rendering_sensor(context: dg.RunStatusSensorContext, orders: OrdersResource):
-    record = context.instance.get_run_record_by_id(context.dagster_run.run_id)
-    order_id = order_of(context.dagster_run)
-    if not order_id or record is None or record.dagster_run.is_finished:
-        return dg.SkipReason(f"run {context.dagster_run.run_id} renders no order or has already ended")
-    faults.inject("status:rendering")
-    try:
-        marked = orders.table().mark_rendering(order_id, RunRef.of(record))
-    except OrderNotFound:
-        return dg.SkipReason(f"order {order_id} is no longer in the orders table")
-    return None if marked else dg.SkipReason(f"order {order_id} has moved past run {record.dagster_run.run_id}")
-
-
-@dg.run_failure_sensor(
-    minimum_interval_seconds=STATUS_SENSOR_INTERVAL_SECONDS,
-    default_status=dg.DefaultSensorStatus.RUNNING,
-    description="Marks an order failed, with the failing step and reason, when its last run attempt failed.",
-)
-def order_failure_sensor(context: dg.RunFailureSensorContext, orders: OrdersResource, media: MediaStore):
-    """Fires once per failed run; an attempt that Dagster will retry is not a dead letter yet, so it is skipped."""
-    return _mark_dead_letter(context, orders, media)
-
-
-@dg.run_status_sensor(
-    run_status=dg.DagsterRunStatus.CANCELED,
-    minimum_interval_seconds=STATUS_SENSOR_INTERVAL_SECONDS,
-    default_status=dg.DefaultSensorStatus.RUNNING,
-    description="Marks an order failed (canceled) when its run was terminated; terminated runs are not retried.",
-)
-def order_canceled_sensor(context: dg.RunStatusSensorContext, orders: OrdersResource, media: MediaStore):
-    return _mark_dead_letter(context, orders, media)
-
-
-@dg.run_status_sensor(
-    run_status=dg.DagsterRunStatus.SUCCESS,
-    minimum_interval_seconds=STATUS_SENSOR_INTERVAL_SECONDS,
-    default_status=dg.DefaultSensorStatus.RUNNING,
-    description="Removes what earlier, interrupted attempts of a delivered order left in the scratch folders.",
-)
-def order_success_sensor(context: dg.RunStatusSensorContext, media: MediaStore):
-    order_id = order_of(context.dagster_run)
-    if not order_id:
-        return dg.SkipReason(f"run {context.dagster_run.run_id} renders no order")
-    _tidy(context, media, order_id)
-    return None
-
-
-RUN_STATUS_SENSORS = [order_rendering_sensor, order_failure_sensor, order_canceled_sensor, order_success_sensor]
+def order_status_sensor(context: dg.SensorEvaluationContext, orders: OrdersResource, media: MediaStore):
+    if context.cursor is None:
+        # First evaluation: the runs that ended before the sensor existed are the reconciler's.
+        context.update_cursor(str(_latest_event_id(context.instance)))
+        return dg.SkipReason("watching run ends from now on")
+    events, cursor = run_ends_after(context.instance, int(context.cursor))
+    dead_letters = 0
+    for record in events:
+        run_id = record.event_log_entry.run_id
+        if record.event_log_entry.dagster_event_type == dg.DagsterEventType.RUN_SUCCESS:
+            run = context.instance.get_run_by_id(run_id)
+            if run is not None and order_of(run):
+                tidy(context.instance, media, order_of(run))
+            continue
+        why_not = mark_dead_letter(context.instance, orders, media, run_id)
+        if why_not:
+            context.log.info(why_not)
+        else:
+            dead_letters += 1
+    context.update_cursor(str(cursor))
+    return dg.SkipReason(f"{len(events)} run ends read, {dead_letters} orders marked failed")
