@@ -12,7 +12,8 @@ from santa_videos.daemon_harness import PROJECT_ROOT, DaemonHarness
 # Settings that tune the render are kept, so the floor and the full path encode alike; locations are ours.
 PASSED_THROUGH = ("SANTA_X264_PRESET", "SANTA_FFMPEG_THREADS", "SANTA_FFMPEG_TIMEOUT_SECONDS",
                   "SANTA_INTAKE_INTERVAL_SECONDS", "SANTA_INTAKE_BATCH_SIZE", "MAX_JOB_ATTEMPTS",
-                  "SANTA_INTAKE_QUEUED_RUNS_PER_SLOT", "SANTA_DEFAULT_DEADLINE_HOURS")
+                  "SANTA_INTAKE_QUEUED_RUNS_PER_SLOT", "SANTA_INTAKE_LISTEN_SECONDS",
+                  "SANTA_DEFAULT_DEADLINE_HOURS")
 
 
 def instance_config() -> Path:

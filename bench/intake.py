@@ -32,7 +32,8 @@ class IntakeResult:
     partition_add_seconds: float = 0.0  # a partition for every waiting order, in one call
     partitions: int = 0
     page_query_seconds: list[float] = field(default_factory=list)
-    # A real daemon over the backlog: Dagster's QUEUED + NOT_STARTED video runs, once a second.
+    # A real daemon over the backlog: Dagster's QUEUED + NOT_STARTED runs (of any job, as the sensor counts them),
+    # once a second.
     queued_samples: list[int] = field(default_factory=list)
     watch_seconds: float = 0.0
     runs_created: int = 0  # video runs from the daemon's start to the end of the watch
@@ -101,7 +102,7 @@ def _watch_queue(root: Path, storage: BenchStorage, orders_db_url: str, watch_se
             first_tick_at = None
             while first_tick_at is None or time.monotonic() < first_tick_at + watch_seconds:
                 result.queued_samples.append(
-                    instance.get_runs_count(dg.RunsFilter(job_name="video_job", statuses=WAITING))
+                    instance.get_runs_count(dg.RunsFilter(statuses=WAITING))
                 )
                 if first_tick_at is None and daemon.sensor_ticks("intake_sensor"):
                     first_tick_at = time.monotonic()
