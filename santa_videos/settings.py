@@ -181,7 +181,8 @@ def load_settings() -> Settings:
         # Dagster's queue holds at most this many runs per slot; the rest of the backlog waits in the orders table.
         intake_queued_runs_per_slot=_int("SANTA_INTAKE_QUEUED_RUNS_PER_SLOT", 2, minimum=1),
         # An evaluation with nothing to hand over watches for a new order this long (0: it returns at once).
-        intake_listen_seconds=_number("SANTA_INTAKE_LISTEN_SECONDS", 9, minimum=0),
+        # Less than the daemon's 5 s pass: a stopping daemon waits for the evaluation in flight.
+        intake_listen_seconds=_number("SANTA_INTAKE_LISTEN_SECONDS", 4, minimum=0),
         # An order without a deadline is due this long after it arrived: the intake hands orders over earliest due
         # first, so a backlog of orders without deadlines cannot starve one that has a close deadline.
         default_deadline_hours=_int("SANTA_DEFAULT_DEADLINE_HOURS", 72, minimum=1),

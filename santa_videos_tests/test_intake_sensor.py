@@ -10,7 +10,6 @@ import pytest
 from dagster._core.utils import make_new_run_id
 
 from santa_videos.orders.status_rules import RunRef
-from santa_videos.resources.orders import OrdersResource
 from santa_videos.sensors.intake import intake_sensor
 from santa_videos_tests.conftest import make_order
 
@@ -24,10 +23,7 @@ def two_slots(settings, monkeypatch):
 
 
 def tick(instance, settings, cursor=None):
-    context = dg.build_sensor_context(
-        instance=instance, cursor=cursor, resources={"orders": OrdersResource(db_url=settings.orders_db_url)}
-    )
-    return intake_sensor(context)
+    return intake_sensor(dg.build_sensor_context(instance=instance, cursor=cursor))
 
 
 def requested(result) -> list[str]:

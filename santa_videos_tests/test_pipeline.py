@@ -24,8 +24,7 @@ pytestmark = pytest.mark.integration
 
 def run_through_sensor(instance, definitions, order_id):
     """What the daemon does with one tick: add the partitions, then launch the requested run (here in process)."""
-    context = dg.build_sensor_context(instance=instance, resources={"orders": definitions.resources["orders"]})
-    result = intake_sensor(context)
+    result = intake_sensor(dg.build_sensor_context(instance=instance))
     requests = [r for r in result.run_requests if r.partition_key == order_id]
     assert len(requests) == 1
     for partitions in result.dynamic_partitions_requests:

@@ -10,7 +10,7 @@ import yaml
 
 from santa_videos.definitions import build_definitions
 from santa_videos.jobs import VIDEO_ASSETS
-from santa_videos.sensors.intake import intake_sensor
+from santa_videos.sensors.run_status import order_status_sensor
 from santa_videos.settings import load_settings
 from santa_videos_tests.conftest import PROJECT_ROOT
 from santa_videos_tests.fakes.pipeline import FAST_ENV
@@ -22,8 +22,8 @@ def tick(instance, monkeypatch, **env) -> dict[str, int]:
     for name, value in env.items():
         monkeypatch.setenv(name, value)
     definitions = build_definitions(load_settings())
-    context = dg.build_sensor_context(instance=instance, resources={"orders": definitions.resources["orders"]})
-    intake_sensor(context)
+    resources = {"orders": definitions.resources["orders"], "media": definitions.resources["media"]}
+    order_status_sensor(dg.build_sensor_context(instance=instance, resources=resources))
     return {pool.name: pool.limit for pool in instance.event_log_storage.get_pool_limits()}
 
 
@@ -37,7 +37,7 @@ def test_the_provider_steps_take_pool_slots_and_every_step_has_the_retry_policy(
     assert ui_job.executor_def.name == "in_process"
 
 
-def test_the_intake_sensor_sets_the_pool_limits_from_the_environment(settings, instance, monkeypatch):
+def test_the_status_sensor_keeps_the_pool_limits_from_the_environment(settings, instance, monkeypatch):
     real = {"SANTA_PROVIDERS": FAST_ENV["SANTA_PROVIDERS"]}
     limits = tick(instance, monkeypatch, **real, SANTA_ELEVENLABS_MAX_RUNS="3", SANTA_HIGGSFIELD_MAX_RUNS="2")
     assert limits == {"elevenlabs": 3, "higgsfield": 2}

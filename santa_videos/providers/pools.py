@@ -3,13 +3,16 @@ one of `higgsfield` (pool= on the assets), so at most that many steps call each 
 was launched: by the intake sensor, the reconciler, `dlq retry`, or Materialize in the Dagster UI.
 
 A pool's limit lives in the instance. It comes from the environment (SANTA_ELEVENLABS_MAX_RUNS,
-SANTA_HIGGSFIELD_MAX_RUNS), which dagster.yaml cannot read for pools, so the intake sensor writes it into the
-instance on every tick, before it requests any run; a pool whose provider is not configured has no limit.
+SANTA_HIGGSFIELD_MAX_RUNS), which dagster.yaml cannot read for pools, so the sensors write it into the instance: the
+status sensor on its ticks, the intake sensor before it requests any run; a pool whose provider is not configured
+has no limit.
 """
+
+import time
 
 import dagster as dg
 
-from santa_videos.providers.settings import ProviderSettings
+from santa_videos.providers.settings import ProviderSettings, load_provider_settings
 
 ELEVENLABS_POOL = "elevenlabs"
 HIGGSFIELD_POOL = "higgsfield"
@@ -37,3 +40,22 @@ def apply_pool_limits(instance: dg.DagsterInstance, limits: dict[str, int | None
             storage.set_concurrency_slots(pool, limit)
             changed.append(f"{pool}: {limit}")
     return changed
+
+
+# The instance's limits are read again after this long (an operator may have changed them in the UI).
+POOL_LIMITS_EVERY_SECONDS = 60
+_applied: dict[tuple, float] = {}
+
+
+def keep_pool_limits(context: dg.SensorEvaluationContext) -> None:
+    """Put the limits from the environment into the instance when they differ from what this process last wrote,
+    or that was more than POOL_LIMITS_EVERY_SECONDS ago."""
+    limits = pool_limits(load_provider_settings())
+    key = (id(context.instance), tuple(sorted(limits.items())))
+    if time.monotonic() - _applied.get(key, -POOL_LIMITS_EVERY_SECONDS) < POOL_LIMITS_EVERY_SECONDS:
+        return
+    changed = apply_pool_limits(context.instance, limits)
+    if changed:
+        context.log.info(f"provider pool limits set: {', '.join(changed)}")
+    _applied.clear()
+    _applied[key] = time.monotonic()

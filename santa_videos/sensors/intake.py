@@ -10,6 +10,10 @@ cursor: what it has handed over is what has a run in Dagster.
 With nothing to hand over, an evaluation watches the orders table for a few seconds (SANTA_INTAKE_LISTEN_SECONDS)
 and returns as soon as there is: the daemon evaluates sensors at most every 5 s, and an order should not wait for
 that. The daemon runs its sensors in threads (dagster.yaml), so a listening intake holds up no other sensor.
+
+The sensor opens the orders table from the settings rather than through a resource: a sensor's resources, like its
+`context.instance`, build a new Dagster instance for every evaluation (checking the storage's schema version), which
+was most of what an idle pipeline cost. An evaluation that finds no waiting order never touches the instance.
 """
 
 import time
@@ -21,18 +25,14 @@ from santa_videos.jobs import video_job
 from santa_videos.order_runs import orders_with_runs
 from santa_videos.orders.table import OrderTable
 from santa_videos.partitions import video_partitions
-from santa_videos.providers.pools import apply_pool_limits, pool_limits
-from santa_videos.providers.settings import load_provider_settings
-from santa_videos.resources.orders import OrdersResource
+from santa_videos.providers.pools import keep_pool_limits
+from santa_videos.resources.orders import table_at
 from santa_videos.sensors.run_requests import video_run_requests
 from santa_videos.settings import Settings, load_settings
 
 _settings = load_settings()
 WAITING_IN_DAGSTER = [dg.DagsterRunStatus.QUEUED, dg.DagsterRunStatus.NOT_STARTED]
 POLL_SECONDS = 0.25
-# The pools' limits are read from the instance again after this long (an operator may have changed them in the UI).
-POOL_LIMITS_EVERY_SECONDS = 60
-_pool_limits_applied: dict[tuple, float] = {}
 
 
 def queue_capacity(settings: Settings) -> int:
@@ -55,21 +55,6 @@ def next_orders(instance: dg.DagsterInstance, table: OrderTable, room: int) -> l
     return chosen[:room]
 
 
-def _apply_pool_limits(context: dg.SensorEvaluationContext) -> None:
-    """Put the paid providers' pool limits from the environment into the instance (providers/pools.py): when they
-    differ from what this process last wrote, and every POOL_LIMITS_EVERY_SECONDS (an operator may have changed the
-    instance's in the UI), not on every tick."""
-    limits = pool_limits(load_provider_settings())
-    key = (id(context.instance), tuple(sorted(limits.items())))
-    if time.monotonic() - _pool_limits_applied.get(key, -POOL_LIMITS_EVERY_SECONDS) < POOL_LIMITS_EVERY_SECONDS:
-        return
-    changed = apply_pool_limits(context.instance, limits)
-    if changed:
-        context.log.info(f"provider pool limits set: {', '.join(changed)}")
-    _pool_limits_applied.clear()
-    _pool_limits_applied[key] = time.monotonic()
-
-
 def hand_over(context: dg.SensorEvaluationContext, table: OrderTable, settings: Settings):
     """The orders to hand to Dagster now, or the reason there are none."""
     if not table.waiting_in_intake_order(1):
@@ -88,15 +73,16 @@ def hand_over(context: dg.SensorEvaluationContext, table: OrderTable, settings: 
     description="The intake queue: hands waiting orders to Dagster earliest due first, a few runs per slot at a "
     "time, each with its `videos` partition.",
 )
-def intake_sensor(context: dg.SensorEvaluationContext, orders: OrdersResource):
+def intake_sensor(context: dg.SensorEvaluationContext):
     """Reads the orders table, never writes it."""
-    _apply_pool_limits(context)
-    settings, table = load_settings(), orders.table()
+    settings = load_settings()
+    table = table_at(settings.orders_db_url)
     listen_until = time.monotonic() + settings.intake_listen_seconds
     while isinstance(outcome := hand_over(context, table, settings), str) and time.monotonic() < listen_until:
         time.sleep(POLL_SECONDS)
     if isinstance(outcome, str):
         return dg.SkipReason(outcome)
+    keep_pool_limits(context)  # in the instance before any run is requested
     order_ids = [order_id for order_id, _due in outcome]
     return dg.SensorResult(
         run_requests=video_run_requests([(order_id, order_id, due) for order_id, due in outcome]),

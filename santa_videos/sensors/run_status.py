@@ -17,10 +17,12 @@ from santa_videos.orders.table import OrderNotFound
 from santa_videos.order_runs import (
     describe_failure, failed_step_and_reason, is_latest_attempt, live_runs, order_of, will_retry,
 )
+from santa_videos.providers.pools import keep_pool_limits
 from santa_videos.resources.media_store import MediaStore
 from santa_videos.resources.orders import OrdersResource
 
-STATUS_SENSOR_INTERVAL_SECONDS = 5
+# Dead letters are marked within this long; each evaluation builds a Dagster instance, so not every daemon pass.
+STATUS_SENSOR_INTERVAL_SECONDS = 15
 WATCHED_EVENTS = (dg.DagsterEventType.RUN_SUCCESS, dg.DagsterEventType.RUN_FAILURE, dg.DagsterEventType.RUN_CANCELED)
 EVENTS_PER_TICK = 100
 
@@ -85,6 +87,8 @@ def run_ends_after(instance: dg.DagsterInstance, after: int) -> tuple[list[dg.Ev
     "terminated; tidies the scratch files of ended runs.",
 )
 def order_status_sensor(context: dg.SensorEvaluationContext, orders: OrdersResource, media: MediaStore):
+    """Also keeps the paid providers' pool limits in the instance, for runs started from the UI (providers/pools.py)."""
+    keep_pool_limits(context)
     if context.cursor is None:
         # First evaluation: the runs that ended before the sensor existed are the reconciler's.
         context.update_cursor(str(_latest_event_id(context.instance)))
