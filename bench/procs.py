@@ -103,8 +103,12 @@ class TreeSampler:
                 continue
             comm, own, reaped = stats[pid]
             try:
-                # Read each time: a spawned worker shows its parent's command line until it has exec'd.
+                # Read each time: a spawned worker shows its parent's command line until it has exec'd. An exiting
+                # process shows an empty one: a role once known is kept rather than becoming "other".
                 role = role_of(comm, _cmdline(pid), pid == self.root_pid)
+                known = self.readings.get(pid)
+                if role == "other" and known is not None:
+                    role = known.role
                 self.readings[pid] = ProcessReading(pid, role, own, reaped, _peak_rss_mb(pid))
             except OSError:
                 continue

@@ -100,3 +100,19 @@ def test_results_document_is_json_with_meta_figures_and_the_printed_table():
     assert set(document) == {"version", "meta", "figures", "table"}
     assert document["table"][0]["figure"] == "throughput ratio (full/floor)"
     assert document["figures"]["intake"]["backlog"] == 10000
+
+
+def test_a_run_worker_read_while_exiting_stays_a_run_worker(monkeypatch):
+    from bench import procs
+
+    sampler = procs.TreeSampler(root_pid=7)
+    reading = procs.ProcessReading(pid=42, role="run_worker", cpu_seconds=1.0, reaped_children_cpu_seconds=0.0,
+                                   peak_rss_mb=100.0)
+    sampler.readings[42] = reading
+    monkeypatch.setattr(procs.os, "listdir", lambda _: ["42"])
+    monkeypatch.setattr(procs, "_read_stat", lambda pid: ("python3.11", 1, 2.0, 0.0))
+    monkeypatch.setattr(procs, "_cmdline", lambda pid: "")  # what /proc shows of a process that is exiting
+    monkeypatch.setattr(procs, "_peak_rss_mb", lambda pid: 100.0)
+    monkeypatch.setattr(sampler, "_descends", lambda pid, parents: True)
+    sampler.sample()
+    assert sampler.readings[42].role == "run_worker" and sampler.readings[42].cpu_seconds == 2.0
