@@ -66,7 +66,7 @@ def test_every_field_error_is_answered_in_plain_words_and_nothing_is_queued(clie
         "language: must be one of en, es (got 'fr')",
         "colour: is not a field of an order",
     ]
-    assert table.waiting_after(0, 10) == []
+    assert table.waiting_in_intake_order(10) == []
 
 
 @pytest.mark.parametrize(
@@ -81,7 +81,7 @@ def test_a_body_that_is_not_an_order_gets_a_clear_error(client, table, content, 
     answer = client.post("/orders", content=content, headers={"content-type": content_type})
     assert answer.status_code == status
     assert answer.json()["errors"][0].startswith(message)
-    assert table.waiting_after(0, 10) == []
+    assert table.waiting_in_intake_order(10) == []
 
 
 def test_an_oversized_body_is_refused_whether_or_not_its_length_is_announced(client, table):
@@ -95,7 +95,7 @@ def test_an_oversized_body_is_refused_whether_or_not_its_length_is_announced(cli
 
     streamed = client.post("/orders", content=chunks(), headers={"content-type": "application/json"})
     assert streamed.status_code == 413 and "too large" in streamed.json()["errors"][0]
-    assert table.waiting_after(0, 10) == []
+    assert table.waiting_in_intake_order(10) == []
 
 
 def test_each_client_address_gets_its_own_order_budget(settings, monkeypatch, table):
@@ -106,7 +106,7 @@ def test_each_client_address_gets_its_own_order_budget(settings, monkeypatch, ta
     refused = first.post("/orders", json=EMMA)
     assert refused.status_code == 429 and int(refused.headers["retry-after"]) >= 1
     assert second.post("/orders", json=EMMA).status_code == 201
-    assert len(table.waiting_after(0, 10)) == 3
+    assert len(table.waiting_in_intake_order(10)) == 3
 
 
 def test_the_rate_limit_refills_with_time():
@@ -125,7 +125,7 @@ def test_with_a_shared_secret_only_the_shop_server_may_post(settings, table):
     assert wrong.status_code == 401 and "s3cret" not in wrong.text
     assert shop.post("/orders", json=EMMA, headers={SECRET_HEADER: "s3cret-value"}).status_code == 201
     assert "<form" not in shop.get("/").text
-    assert len(table.waiting_after(0, 10)) == 1
+    assert len(table.waiting_in_intake_order(10)) == 1
 
 
 def test_a_photo_is_stored_reencoded_upright_and_without_metadata(store_env, client, table):
@@ -165,7 +165,7 @@ def test_a_bad_photo_is_refused_with_the_reason_and_nothing_is_kept(settings, mo
                          files={"photo": ("kid.img", photo, "application/octet-stream")})
     assert answer.status_code == 422
     assert message in answer.text
-    assert table.waiting_after(0, 10) == []
+    assert table.waiting_in_intake_order(10) == []
     assert not (settings.media_dir / "orders").exists()
 
 
@@ -175,7 +175,7 @@ def test_a_photo_over_the_size_cap_is_refused_before_it_is_read(settings, monkey
     answer = client.post("/orders", data={"child_name": "Emma", "age": "6", "language": "en"},
                          files={"photo": ("kid.jpg", b"\xff" * (1024 * 1024 + 70_000), "image/jpeg")})
     assert answer.status_code == 413
-    assert table.waiting_after(0, 10) == []
+    assert table.waiting_in_intake_order(10) == []
 
 
 def test_the_form_shows_every_problem_and_keeps_what_was_typed_escaped(client, table):
@@ -187,7 +187,7 @@ def test_the_form_shows_every_problem_and_keeps_what_was_typed_escaped(client, t
     assert "child_name: may only contain letters" in page and "age: is required" in page
     assert "<script>x</script>" not in page and "&lt;script&gt;x&lt;/script&gt;" in page
     assert "helped &lt;b&gt;mum&lt;/b&gt;\nshared toys</textarea>" in page
-    assert table.waiting_after(0, 10) == []
+    assert table.waiting_in_intake_order(10) == []
 
 
 def fetch_served(client, url: str, **headers):

@@ -252,7 +252,7 @@ def test_cli_submit_refuses_with_exit_2_and_never_prints_the_word(table, capsys)
     out, err = capsys.readouterr()
     assert code == 2 and "mentions: mention 2 contains a swear word, which Santa will not say" in err
     assert "shit" not in (out + err).casefold()
-    assert table.waiting_after(0, 10) == []
+    assert table.waiting_in_intake_order(10) == []
 
 
 def test_csv_import_with_one_refused_row_queues_nothing(table, tmp_path, capsys):
@@ -268,7 +268,7 @@ def test_csv_import_with_one_refused_row_queues_nothing(table, tmp_path, capsys)
     out, err = capsys.readouterr()
     assert "row 3: mentions: mention 2 contains a swear word, which Santa will not say" in err
     assert "puta" not in (out + err).casefold()
-    assert table.waiting_after(0, 10) == []
+    assert table.waiting_in_intake_order(10) == []
 
 
 def test_http_intake_answers_422_for_json_and_the_form_and_logs_no_refused_word(table, caplog):
@@ -282,7 +282,7 @@ def test_http_intake_answers_422_for_json_and_the_form_and_logs_no_refused_word(
     ]
     form = client.post("/orders", data={"child_name": "Emma", "age": "6", "language": "en", "mentions": "sexy boy"})
     assert form.status_code == 422 and "mention 1 contains sexual content, which Santa will not say" in form.text
-    assert table.waiting_after(0, 10) == []
+    assert table.waiting_in_intake_order(10) == []
     logged = caplog.text.casefold()
     for word in ("shitface", "mierda", "sexy"):
         assert word not in logged

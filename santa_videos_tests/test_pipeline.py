@@ -175,7 +175,6 @@ def test_no_personal_data_reaches_the_dagster_instance(delivered, world):
 
 
 def test_a_failed_last_attempt_marks_the_order_failed_with_step_and_reason(instance, settings, table):
-    definitions = build_definitions(settings)
     broken = build_definitions(settings, encoder=VideoEncoder(preset="no-such-preset"))
     order = make_order()
     table.add([order])
@@ -188,11 +187,10 @@ def test_a_failed_last_attempt_marks_the_order_failed_with_step_and_reason(insta
     run = instance.get_run_by_id(result.run_id)
     # The status sensor reads run ends from the event log's run-status index (its own storage ids on SQLite).
     (failure,) = instance.fetch_run_status_changes(dg.DagsterEventType.RUN_FAILURE, limit=1).records
-    resources = {"orders": definitions.resources["orders"], "media": definitions.resources["media"]}
 
     def failure_sensor_sees_the_run(will_retry: str) -> None:
         instance.add_run_tags(run.run_id, {"dagster/will_retry": will_retry})
-        context = dg.build_sensor_context(instance=instance, cursor=str(failure.storage_id - 1), resources=resources)
+        context = dg.build_sensor_context(instance=instance, cursor=str(failure.storage_id - 1))
         order_status_sensor(context)
         assert int(context.cursor) >= failure.storage_id
 

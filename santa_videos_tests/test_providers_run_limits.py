@@ -8,10 +8,8 @@ import dagster as dg
 import pytest
 import yaml
 
-from santa_videos.definitions import build_definitions
 from santa_videos.jobs import VIDEO_ASSETS
 from santa_videos.sensors.run_status import order_status_sensor
-from santa_videos.settings import load_settings
 from santa_videos_tests.conftest import PROJECT_ROOT
 from santa_videos_tests.fakes.pipeline import FAST_ENV
 
@@ -21,9 +19,7 @@ pytestmark = pytest.mark.unit
 def tick(instance, monkeypatch, **env) -> dict[str, int]:
     for name, value in env.items():
         monkeypatch.setenv(name, value)
-    definitions = build_definitions(load_settings())
-    resources = {"orders": definitions.resources["orders"], "media": definitions.resources["media"]}
-    order_status_sensor(dg.build_sensor_context(instance=instance, resources=resources))
+    order_status_sensor(dg.build_sensor_context(instance=instance))
     return {pool.name: pool.limit for pool in instance.event_log_storage.get_pool_limits()}
 
 

@@ -31,8 +31,7 @@ def failing_run(instance, definitions, table, tmp_path, monkeypatch):
 
 
 def reconcile(instance, definitions):
-    context = dg.build_sensor_context(instance=instance, resources={"orders": definitions.resources["orders"]})
-    return order_reconciler(context)
+    return order_reconciler(dg.build_sensor_context(instance=instance))
 
 
 def test_a_retry_that_never_came_is_requested_again_under_a_stable_run_key(failing_run, instance, definitions, table):

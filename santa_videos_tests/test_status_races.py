@@ -52,8 +52,7 @@ class World:
         """Evaluate the status sensor from just before the run's event, as the daemon would: returns the call."""
         (event,) = [record for record in self.instance.fetch_run_status_changes(event_type, limit=20).records
                     if record.event_log_entry.run_id == run_id]
-        resources = {"orders": self.definitions.resources["orders"], "media": self.definitions.resources["media"]}
-        context = dg.build_sensor_context(instance=self.instance, cursor=str(event.storage_id - 1), resources=resources)
+        context = dg.build_sensor_context(instance=self.instance, cursor=str(event.storage_id - 1))
         return lambda: order_status_sensor(context)
 
     def wait_held(self, point: str) -> None:

@@ -177,6 +177,12 @@ class OrderTable:
         with self.engine.connect() as conn:
             return set(conn.execute(sa.select(orders.c.order_id).where(orders.c.order_id.in_(order_ids))).scalars())
 
+    def has_orders_in_flight(self) -> bool:
+        """Whether any order is queued or rendering: without one, no run of an order can be under way."""
+        query = sa.select(orders.c.seq).where(orders.c.status.in_([Status.QUEUED, Status.RENDERING])).limit(1)
+        with self.engine.connect() as conn:
+            return conn.execute(query).first() is not None
+
     def waiting_in_intake_order(self, limit: int, offset: int = 0) -> list[tuple[str, datetime]]:
         """(order_id, due_at) of queued orders, earliest due first, then by arrival; reads ids only."""
         query = (

@@ -7,8 +7,8 @@ arrival) that has no run yet, adds those orders' `videos` partitions and request
 order id, so a second sight of the same order (a duplicate tick, a restart) launches nothing. The sensor keeps no
 cursor: what it has handed over is what has a run in Dagster.
 
-With nothing to hand over, an evaluation watches the orders table for a few seconds (SANTA_INTAKE_LISTEN_SECONDS)
-and returns as soon as there is: the daemon evaluates sensors at most every 5 s, and an order should not wait for
+With no order waiting, an evaluation watches the orders table for a few seconds (SANTA_INTAKE_LISTEN_SECONDS) and
+returns as soon as one arrives (a full Dagster queue is not watched: its runs take a while, the next tick will do): the daemon evaluates sensors at most every 5 s, and an order should not wait for
 that. The daemon runs its sensors in threads (dagster.yaml), so a listening intake holds up no other sensor.
 
 The sensor opens the orders table from the settings rather than through a resource: a sensor's resources, like its
@@ -78,8 +78,9 @@ def intake_sensor(context: dg.SensorEvaluationContext):
     settings = load_settings()
     table = table_at(settings.orders_db_url)
     listen_until = time.monotonic() + settings.intake_listen_seconds
-    while isinstance(outcome := hand_over(context, table, settings), str) and time.monotonic() < listen_until:
+    while not table.waiting_in_intake_order(1) and time.monotonic() < listen_until:
         time.sleep(POLL_SECONDS)
+    outcome = hand_over(context, table, settings)
     if isinstance(outcome, str):
         return dg.SkipReason(outcome)
     keep_pool_limits(context)  # in the instance before any run is requested

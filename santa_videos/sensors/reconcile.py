@@ -12,7 +12,7 @@ from santa_videos.order_runs import (
 from santa_videos.orders.model import Status
 from santa_videos.orders.status_rules import RunRef
 from santa_videos.partitions import video_partitions
-from santa_videos.resources.orders import OrdersResource
+from santa_videos.resources.orders import table_at
 from santa_videos.sensors.run_requests import video_run_requests
 from santa_videos.settings import load_settings
 
@@ -27,14 +27,17 @@ BATCH_SIZE = 200
     description="Requests a run again for orders whose runs all ended without a delivery (a lost launch, a retry "
     "that never came, a run deleted while rendering), and dead-letters those whose last attempt failed unseen.",
 )
-def order_reconciler(context: dg.SensorEvaluationContext, orders: OrdersResource):
+def order_reconciler(context: dg.SensorEvaluationContext):
     """Each request's run_key counts the order's runs so far: a tick evaluated twice requests nothing twice, and a
-    new request appears only once the run it made has ended."""
+    new request appears only once the run it made has ended. The orders table comes from the settings, so a tick
+    with no unfinished order never builds the Dagster instance (see sensors/intake.py)."""
     settings = load_settings()
     cutoff = datetime.now(timezone.utc) - timedelta(seconds=settings.reconcile_grace_seconds)
-    table = orders.table()
+    table = table_at(settings.orders_db_url)
     to_request, dead_lettered = [], []
     unfinished = table.unfinished(cutoff, BATCH_SIZE)
+    if not unfinished:
+        return dg.SkipReason("no order has waited unchanged past the grace period")
     handed_over = orders_with_runs(context.instance, [order_id for order_id, status, _ in unfinished
                                                       if status == Status.QUEUED])
     for order_id, status, due_at in unfinished:

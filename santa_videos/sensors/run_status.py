@@ -7,22 +7,27 @@ the event log, in the order they happened. It may read an event late: it acts on
 order's latest, and the orders table refuses a write the order has moved past (orders/status_rules.py), however late
 it comes; seen twice, the same event writes the same thing. Events it never saw (a cursor reset) are the
 reconciler's to find.
+
+While no order is queued or rendering, no run of an order can be under way, and a tick ends after one query of the
+orders table: like the intake sensor, it opens the table and the media store from the settings, and touches the
+Dagster instance (which a sensor builds anew for every evaluation) only when there is something to read.
 """
 
 import dagster as dg
 
 from santa_videos import faults
 from santa_videos.orders.status_rules import RunRef
-from santa_videos.orders.table import OrderNotFound
+from santa_videos.orders.table import OrderNotFound, OrderTable
 from santa_videos.order_runs import (
     describe_failure, failed_step_and_reason, is_latest_attempt, live_runs, order_of, will_retry,
 )
 from santa_videos.providers.pools import keep_pool_limits
-from santa_videos.resources.media_store import MediaStore
-from santa_videos.resources.orders import OrdersResource
+from santa_videos.resources.media_store import MediaStore, media_store
+from santa_videos.resources.orders import table_at
+from santa_videos.settings import load_settings
 
-# Dead letters are marked within this long; each evaluation builds a Dagster instance, so not every daemon pass.
-STATUS_SENSOR_INTERVAL_SECONDS = 15
+# Dead letters are marked within this long; not every daemon pass, each tick has its cost.
+STATUS_SENSOR_INTERVAL_SECONDS = 20
 WATCHED_EVENTS = (dg.DagsterEventType.RUN_SUCCESS, dg.DagsterEventType.RUN_FAILURE, dg.DagsterEventType.RUN_CANCELED)
 EVENTS_PER_TICK = 100
 
@@ -33,7 +38,7 @@ def tidy(instance: dg.DagsterInstance, media: MediaStore, order_id: str) -> None
         media.remove_leftovers(order_id)
 
 
-def mark_dead_letter(instance: dg.DagsterInstance, orders: OrdersResource, media: MediaStore, run_id: str) -> str | None:
+def mark_dead_letter(instance: dg.DagsterInstance, table: OrderTable, media: MediaStore, run_id: str) -> str | None:
     """Mark the order of a failed or canceled run `failed` unless the run will be retried or is no longer its
     latest attempt; None when it did, else why not."""
     record = instance.get_run_record_by_id(run_id)
@@ -50,7 +55,7 @@ def mark_dead_letter(instance: dg.DagsterInstance, orders: OrdersResource, media
     reason = describe_failure(*failed_step_and_reason(instance, run))
     faults.inject("status:failed")
     try:
-        marked = orders.table().mark_failed(order_id, reason, RunRef.of(record))
+        marked = table.mark_failed(order_id, reason, RunRef.of(record))
     except OrderNotFound:
         return f"order {order_id} is no longer in the orders table"
     tidy(instance, media, order_id)
@@ -86,9 +91,13 @@ def run_ends_after(instance: dg.DagsterInstance, after: int) -> tuple[list[dg.Ev
     description="Marks an order failed, with the failing step and reason, when its last run attempt failed or was "
     "terminated; tidies the scratch files of ended runs.",
 )
-def order_status_sensor(context: dg.SensorEvaluationContext, orders: OrdersResource, media: MediaStore):
+def order_status_sensor(context: dg.SensorEvaluationContext):
     """Also keeps the paid providers' pool limits in the instance, for runs started from the UI (providers/pools.py)."""
+    table = table_at(load_settings().orders_db_url)
+    if context.cursor is not None and not table.has_orders_in_flight():
+        return dg.SkipReason("no order is queued or rendering")
     keep_pool_limits(context)
+    media = media_store()
     if context.cursor is None:
         # First evaluation: the runs that ended before the sensor existed are the reconciler's.
         context.update_cursor(str(_latest_event_id(context.instance)))
@@ -102,7 +111,7 @@ def order_status_sensor(context: dg.SensorEvaluationContext, orders: OrdersResou
             if run is not None and order_of(run):
                 tidy(context.instance, media, order_of(run))
             continue
-        why_not = mark_dead_letter(context.instance, orders, media, run_id)
+        why_not = mark_dead_letter(context.instance, table, media, run_id)
         if why_not:
             context.log.info(why_not)
         else:
