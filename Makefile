@@ -39,11 +39,13 @@ test: system-deps cluster-deps venv
 test-fast: system-deps venv
 	$(BIN)/pytest santa_videos_tests -m fast
 
-# Media floor vs the full Dagster path, intake at scale, memory; prints a table, writes bench/results/latest.json.
-# `make bench BENCH_N=4 BENCH_QUICK=1` takes a few minutes.
+# Media floor vs the full Dagster path, intake at scale, idle cost, memory; prints a table, writes
+# bench/results/latest.json. `make bench BENCH_N=4 BENCH_QUICK=1` takes a few minutes; BENCH_STORAGE=postgres runs
+# it all on fresh PostgreSQL databases (127.0.0.1:5432).
 BENCH_N ?= 12
+BENCH_STORAGE ?= sqlite
 bench: system-deps venv
-	$(BIN)/python -m bench.run --n $(BENCH_N) $(if $(BENCH_QUICK),--quick)
+	$(BIN)/python -m bench.run --n $(BENCH_N) --storage $(BENCH_STORAGE) $(if $(BENCH_QUICK),--quick)
 
 # Debian packages, installed only when one is missing: the media steps need the first list, the cluster the second.
 define apt_install

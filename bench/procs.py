@@ -103,8 +103,12 @@ class TreeSampler:
                 continue
             comm, own, reaped = stats[pid]
             try:
-                # Read each time: a spawned worker shows its parent's command line until it has exec'd.
+                # Read each time: a spawned worker shows its parent's command line until it has exec'd. An exiting
+                # process shows an empty one: a role once known is kept rather than becoming "other".
                 role = role_of(comm, _cmdline(pid), pid == self.root_pid)
+                known = self.readings.get(pid)
+                if role == "other" and known is not None:
+                    role = known.role
                 self.readings[pid] = ProcessReading(pid, role, own, reaped, _peak_rss_mb(pid))
             except OSError:
                 continue
@@ -118,3 +122,21 @@ class TreeSampler:
 
     def by_role(self, role: str) -> list[ProcessReading]:
         return [r for r in self.readings.values() if r.role == role]
+
+
+def descendants(root_pid: int) -> list[int]:
+    """Every live process under `root_pid`, read from /proc now."""
+    parents = {}
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                parents[int(entry)] = _read_stat(int(entry))[1]
+            except (OSError, ValueError, IndexError, Zombie):
+                continue
+    found, frontier = [], [root_pid]
+    while frontier:
+        parent = frontier.pop()
+        children = [pid for pid, ppid in parents.items() if ppid == parent]
+        found.extend(children)
+        frontier.extend(children)
+    return found

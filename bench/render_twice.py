@@ -8,6 +8,7 @@ from pathlib import Path
 
 import dagster as dg
 
+from bench.storage import BenchStorage
 from bench.workload import bench_orders, prepare_scene
 from santa_videos.definitions import build_definitions
 from santa_videos.orders.table import OrderTable
@@ -26,9 +27,13 @@ class RenderTwiceResult:
     second_audio_step_seconds: float
 
 
-def render_twice(root: Path) -> RenderTwiceResult:
+def render_twice(root: Path, storage: BenchStorage) -> RenderTwiceResult:
+    overrides, orders_db_url = storage.dagster_overrides()
     os.environ["SANTA_DATA_DIR"] = str(root / "data")
-    os.environ.pop("SANTA_ORDERS_DB_URL", None)
+    if orders_db_url:
+        os.environ["SANTA_ORDERS_DB_URL"] = orders_db_url
+    else:
+        os.environ.pop("SANTA_ORDERS_DB_URL", None)
     settings = load_settings()
     table = OrderTable(settings.orders_db_url)
     order = bench_orders(1)[0]
@@ -37,7 +42,7 @@ def render_twice(root: Path) -> RenderTwiceResult:
     job = build_definitions(settings).resolve_job_def("video_job")
     (root / "dagster_home").mkdir(parents=True)
     try:
-        with dg.instance_for_test(temp_dir=str(root / "dagster_home")) as instance:
+        with dg.instance_for_test(temp_dir=str(root / "dagster_home"), overrides=overrides) as instance:
             instance.add_dynamic_partitions(video_partitions.name, [order.order_id])
             walls, audio_steps = [], []
             for _ in range(2):

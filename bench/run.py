@@ -17,7 +17,9 @@ from dataclasses import asdict
 from pathlib import Path
 
 from bench.cluster import cluster_available, cluster_path, cluster_rows
+from bench.deadline_first import deadline_first
 from bench.full_path import full_path
+from bench.idle import idle_and_probes
 from bench.instance import PROJECT_ROOT, instance_config
 from bench.intake import intake_at_scale
 from bench.layers import layers_cost
@@ -25,6 +27,7 @@ from bench.render_twice import render_twice
 from bench.stats import (
     Row, fmt, fmt_spread, format_table, overhead_per_video, results_document, spread, videos_per_hour,
 )
+from bench.storage import STORAGES, BenchStorage
 from bench.workload import bench_orders, media_floor
 from santa_videos.settings import load_settings
 
@@ -35,14 +38,17 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="python -m bench.run", description=__doc__.splitlines()[0])
     parser.add_argument("--n", type=int, default=int(os.environ.get("BENCH_N") or 12), help="videos per repeat")
     parser.add_argument("--quick", action="store_true", default=bool(os.environ.get("BENCH_QUICK")),
-                        help="one repeat, and the daemon's intake tick watched for 90 s instead of 240 s")
+                        help="one repeat, and the idle and queue windows 30 s instead of 60 s")
     parser.add_argument("--repeats", type=int, help="floor + full path pairs (default 2, quick 1)")
     parser.add_argument("--backlog", type=int, default=10_000, help="waiting orders for the intake figures")
+    parser.add_argument("--probes", type=int, default=5, help="single orders timed from submission to run created")
+    parser.add_argument("--storage", choices=STORAGES, default=os.environ.get("BENCH_STORAGE", "").strip() or "sqlite",
+                        help="Dagster's storage and the orders table: SQLite files, or fresh PostgreSQL databases")
     parser.add_argument("--output", type=Path, default=DEFAULT_OUTPUT, help="the JSON file to write")
     parser.add_argument("--keep", action="store_true", help="keep the temporary instances and videos")
     args = parser.parse_args(argv)
     args.repeats = args.repeats or (1 if args.quick else 2)
-    args.tick_budget = 90 if args.quick else 240
+    args.window_seconds = 30 if args.quick else 60
     args.page_queries = 2 if args.quick else 3
     return args
 
@@ -62,9 +68,9 @@ def import_seconds(module: str) -> float:
     raise RuntimeError(f"python -X importtime did not report {module}")
 
 
-def measure(args: argparse.Namespace, root: Path) -> dict:
+def measure(args: argparse.Namespace, root: Path, storage: BenchStorage) -> dict:
     parallelism = int(os.environ.get("SANTA_MAX_CONCURRENT_RUNS") or 2)
-    figures: dict = {"parallelism": parallelism, "videos": args.n, "repeats": []}
+    figures: dict = {"parallelism": parallelism, "videos": args.n, "storage": storage.kind, "repeats": []}
     say("import times")
     figures["import_seconds"] = {m: import_seconds(m) for m in ("dagster", "santa_videos.definitions")}
     for repeat in range(args.repeats):
@@ -72,7 +78,7 @@ def measure(args: argparse.Namespace, root: Path) -> dict:
         say(f"repeat {repeat + 1}/{args.repeats}: media floor, {args.n} videos at {parallelism} at once")
         floor = media_floor(orders, root / f"floor-{repeat}", parallelism, load_settings())
         say(f"repeat {repeat + 1}/{args.repeats}: full path, same {args.n} orders through dagster-daemon")
-        full = full_path(bench_orders(args.n), root / f"full-{repeat}", parallelism, timeout=120 * args.n)
+        full = full_path(bench_orders(args.n), root / f"full-{repeat}", storage, parallelism, timeout=120 * args.n)
         figures["repeats"].append({"floor": asdict(floor), "full": asdict(full)})
         if not cluster_available():
             say(f"repeat {repeat + 1}/{args.repeats}: cluster, same {args.n} orders over two Celery worker hosts")
@@ -82,9 +88,14 @@ def measure(args: argparse.Namespace, root: Path) -> dict:
     say(f"talking face and photo: {len(layer_orders)} videos with and without them, one at a time")
     figures["layers"] = asdict(layers_cost(layer_orders, root / "layers", load_settings()))
     say("the same order rendered twice")
-    figures["render_twice"] = asdict(render_twice(root / "render-twice"))
+    figures["render_twice"] = asdict(render_twice(root / "render-twice", storage))
     say(f"intake at scale: {args.backlog} waiting orders")
-    figures["intake"] = asdict(intake_at_scale(root / "intake", args.backlog, args.tick_budget, args.page_queries))
+    figures["intake"] = asdict(intake_at_scale(root / "intake", storage, args.backlog, parallelism,
+                                               args.window_seconds, args.page_queries))
+    say(f"idle daemons, {args.window_seconds} s each, then {args.probes} single orders")
+    figures["idle"] = asdict(idle_and_probes(root / "idle", storage, parallelism, args.window_seconds, args.probes))
+    say("deadline first: urgent orders into a saturated queue")
+    figures["deadline_first"] = asdict(deadline_first(root / "deadline-first", storage, parallelism))
     return figures
 
 
@@ -101,11 +112,12 @@ def table_rows(figures: dict) -> list[Row]:
         return spread([pair[side][key] / n for pair in pairs])
 
     floor_side, full_side = 0, 1
-    intake, twice = figures["intake"], figures["render_twice"]
+    intake, twice, idle = figures["intake"], figures["render_twice"], figures["idle"]
     worker_rss = max(full["worker_peak_rss_mb"] for _, full in pairs)
     daemon_rss = max(full["daemon_peak_rss_mb"] for _, full in pairs)
     code_server_rss = max(full["code_server_peak_rss_mb"] for _, full in pairs)
     failed = sum(full["failed"] for _, full in pairs)
+    orchestration = spread([(full["worker_cpu_seconds"] + full["daemon_cpu_seconds"]) / n for _, full in pairs])
     return [
         Row("throughput ratio (full/floor)", fmt_spread(ratio, digits=3), ">= 0.9"),
         Row("media floor throughput", fmt_spread(spread([videos_per_hour(n, f["wall_seconds"]) for f, _ in pairs]),
@@ -113,33 +125,39 @@ def table_rows(figures: dict) -> list[Row]:
         Row("full path throughput", fmt_spread(spread([videos_per_hour(n, f["wall_seconds"]) for _, f in pairs]),
                                                "videos/h", 0), "first submission to last delivery"),
         Row("overhead per video", fmt_spread(overhead, "s"), "slot-seconds beyond the floor"),
-        Row("  submission -> run created", fmt_spread(runs("intake"), "s"), "sensor loop and tick"),
+        Row("  first submission -> run created, backlog", fmt_spread(runs("intake_with_backlog"), "s"),
+            f"all {n} sent at once: most wait for a slot in the orders table"),
         Row("  run launched -> worker started", fmt_spread(runs("launch"), "s"), "process spawn and code load"),
         Row("  run time outside its steps", fmt_spread(runs("outside_steps"), "s"), "events, step setup"),
         Row("  run steps (media inside)", fmt_spread(runs("steps"), "s")),
+        Row("submission -> run created", fmt_spread(spread(idle["probe_seconds"]), "s"),
+            f"<= 2 s; {len(idle['probe_seconds'])} single orders on a quiet daemon"),
+        Row("orchestration CPU per video", fmt_spread(orchestration, "s"),
+            "<= 1.2 s; run worker + daemon + code server, outside FFmpeg and espeak-ng"),
+        Row("  CPU/video, run worker python", fmt_spread(per_video(full_side, "worker_cpu_seconds"), "s")),
+        Row("  CPU/video, daemon + code server", fmt_spread(per_video(full_side, "daemon_cpu_seconds"), "s")),
         Row("CPU/video, floor python", fmt_spread(per_video(floor_side, "python_cpu_seconds"), "s")),
-        Row("CPU/video, run worker python", fmt_spread(per_video(full_side, "worker_cpu_seconds"), "s"),
-            "outside FFmpeg and espeak-ng"),
-        Row("CPU/video, daemon + code server", fmt_spread(per_video(full_side, "daemon_cpu_seconds"), "s"),
-            "outside FFmpeg and espeak-ng"),
         Row("CPU/video, media tools floor/full",
             f"{fmt(per_video(floor_side, 'tools_cpu_seconds').median, 's')} / "
             f"{fmt(per_video(full_side, 'tools_cpu_seconds').median, 's')}", "FFmpeg, ffprobe, espeak-ng"),
+        idle_row(idle),
         layers_row(figures["layers"]),
         Row("import santa_videos.definitions", fmt(figures["import_seconds"]["santa_videos.definitions"], "s"),
             f"of which dagster {fmt(figures['import_seconds']['dagster'], 's')}"),
+        queued_runs_row(intake),
         Row(f"sensor evaluation, {intake['backlog']} waiting", fmt_spread(spread(intake["evaluation_seconds"]), "s", 3),
-            "< 2 s per batch of 200"),
-        Row("add 200 partitions", fmt_spread(spread(intake["partition_add_seconds"]), "s", 3)),
-        daemon_tick_row(intake),
+            f"< 2 s; requests {fmt_spread(spread(intake['runs_requested']), digits=0)} runs"),
+        Row(f"add {intake['backlog']} partitions", fmt(intake["partition_add_seconds"], "s", 3), "in one call"),
         Row(f"partitions page query, {intake['partitions']} partitions",
             fmt_spread(spread(intake["page_query_seconds"]), "s", 3), "GraphQL via dagster-webserver"),
+        deadline_first_row(figures["deadline_first"]),
         Row("peak RSS run worker", fmt(worker_rss, "MB", 0), "< 300 MB"),
         Row("peak RSS daemon / code server", f"{fmt(daemon_rss, 'MB', 0)} / {fmt(code_server_rss, 'MB', 0)}"),
         Row("render same order: first / second", f"{fmt(twice['first_seconds'], 's')} / {fmt(twice['second_seconds'], 's')}",
             f"audio step {fmt(twice['first_audio_step_seconds'], 's')} / {fmt(twice['second_audio_step_seconds'], 's')}"),
         *(cluster_rows(figures, [full["wall_seconds"] for _, full in pairs]) if figures.get("cluster") else
           [Row("cluster rows", "n/a", cluster_available() or "not measured")]),
+        Row("storage", figures.get("storage", "sqlite"), "Dagster's storage and the orders table (--storage)"),
         Row("orders not delivered on the full path", str(failed), "must be 0: figures are void otherwise"),
     ]
 
@@ -152,16 +170,25 @@ def layers_row(layers: dict) -> Row:
                "extra < +15%; same orders, one at a time")
 
 
-def daemon_tick_row(intake: dict) -> Row:
-    figure = "daemon tick (evaluate, partitions, runs)"
-    if intake["daemon_tick_seconds"]:
-        runs = fmt_spread(spread(intake["runs_per_daemon_tick"]), digits=0)
-        return Row(figure, fmt_spread(spread(intake["daemon_tick_seconds"]), "s", 1), f"{runs} runs per tick")
-    if intake["unfinished_tick_runs"]:
-        pace = intake["unfinished_tick_seconds"] / intake["unfinished_tick_runs"]
-        return Row(figure, f"unfinished: {intake['unfinished_tick_runs']} runs in "
-                   f"{intake['unfinished_tick_seconds']:.0f} s", f"about {pace * 200:.0f} s per 200 runs")
-    return Row(figure, "n/a", "not measured")
+def idle_row(idle: dict) -> Row:
+    above = idle["project_core_share"] - idle["empty_core_share"]
+    return Row("idle CPU above Dagster's baseline", f"{above:.3f}",
+               f"<= 0.02; share of one core over {idle['window_seconds']:.0f} s: project "
+               f"{idle['project_core_share']:.3f}, empty code location {idle['empty_core_share']:.3f}")
+
+
+def queued_runs_row(intake: dict) -> Row:
+    slots, most = intake["slots"], max(intake["queued_samples"], default=None)
+    return Row(f"queued runs with {intake['backlog']:,} waiting orders", "n/a" if most is None else str(most),
+               f"<= 3 x {slots} = {3 * slots}; most QUEUED+NOT_STARTED seen, {intake['runs_created']} runs created "
+               f"in {intake['watch_seconds']:.0f} s")
+
+
+def deadline_first_row(result: dict) -> Row:
+    share = result["urgent_first"] / result["urgent"]
+    return Row("intake order: deadline-first", f"{share:.2f}",
+               f"1.0; {result['urgent_first']} of {result['urgent']} urgent started before the "
+               f"{result['waiting_at_urgent']} non-urgent still waiting (of {result['non_urgent']})")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -169,7 +196,8 @@ def main(argv: list[str] | None = None) -> int:
     root = Path(tempfile.mkdtemp(prefix="santa-bench-"))
     started, started_at = time.monotonic(), time.strftime("%Y-%m-%dT%H:%M:%S%z")
     try:
-        figures = measure(args, root)
+        with BenchStorage(args.storage) as storage:
+            figures = measure(args, root, storage)
     finally:
         if not args.keep:
             shutil.rmtree(root, ignore_errors=True)
@@ -177,12 +205,13 @@ def main(argv: list[str] | None = None) -> int:
     meta = {
         "started": started_at, "seconds": round(time.monotonic() - started, 1), "quick": args.quick,
         "cpus": os.cpu_count(), "load_average_at_end": os.getloadavg(), "x264_preset": load_settings().x264_preset,
-        "dagster_yaml": str(instance_config()), "workdir": str(root) if args.keep else None,
+        "dagster_yaml": str(instance_config()), "storage": args.storage, "workdir": str(root) if args.keep else None,
     }
     args.output.parent.mkdir(parents=True, exist_ok=True)
     args.output.write_text(json.dumps(results_document(meta, figures, rows), indent=2))
     print(format_table(rows))
-    print(f"\n{len(figures['repeats'])} repeat(s) of {args.n} videos in {meta['seconds']:.0f} s; figures in {args.output}")
+    print(f"\n{len(figures['repeats'])} repeat(s) of {args.n} videos on {args.storage} in {meta['seconds']:.0f} s; "
+          f"figures in {args.output}")
     return 0
 
 

@@ -4,6 +4,7 @@ import resource
 import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 
 from santa_videos.media.clip_library import cut_template_clip, ensure_library
@@ -36,6 +37,14 @@ def bench_orders(count: int) -> list[Order]:
             "mentions": [f"{mentions[number % 3]} {number + 1} times", mentions[(number + 1) % 3]],
         }))
     return orders
+
+
+def cheap_orders(count: int, deadline: datetime | None = None) -> list[Order]:
+    """The cheapest orders to render (the template clip, no mentions), for the figures that need many orders or
+    quick ones rather than the bench's usual video."""
+    extra = {"deadline": deadline} if deadline else {}
+    return [parse_order({"child_name": NAMES[number % len(NAMES)], "age": 3 + number % 9, "language": "en",
+                         "strategy": "template", **extra}) for number in range(count)]
 
 
 @dataclass(frozen=True)

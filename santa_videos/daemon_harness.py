@@ -37,11 +37,14 @@ def video_runs(instance: dg.DagsterInstance, order_id: str | None = None) -> lis
 
 class DaemonHarness:
     """`root/dagster_home` holds a copy of `instance_yaml`; media and the orders table go to `data_dir`
-    (default `root/data`); `env` adds or overrides settings of every process started here."""
+    (default `root/data`); `env` adds or overrides settings of every process started here. The daemon and the
+    webserver load `workspace` (the project's code location by default)."""
 
     def __init__(self, root: Path, instance_yaml: Path = PROJECT_ROOT / "dagster.yaml", data_dir: Path | None = None,
-                 inherit: tuple[str, ...] = ("SANTA_X264_PRESET",), **env):
+                 inherit: tuple[str, ...] = ("SANTA_X264_PRESET",), workspace: Path = PROJECT_ROOT / "workspace.yaml",
+                 **env):
         self.root = root
+        self.workspace = workspace
         self.home = root / "dagster_home"
         self.data_dir = data_dir or root / "data"
         self.home.mkdir(parents=True, exist_ok=True)
@@ -61,7 +64,7 @@ class DaemonHarness:
         self.env.update(env)
         with self.log.open("ab") as log:
             self.process = subprocess.Popen(
-                [str(BIN / "dagster-daemon"), "run", "-w", "workspace.yaml"],
+                [str(BIN / "dagster-daemon"), "run", "-w", str(self.workspace)],
                 cwd=PROJECT_ROOT, env=self.env, stdout=log, stderr=subprocess.STDOUT,
             )
         return self.process.pid
@@ -89,7 +92,7 @@ class DaemonHarness:
     def webserver(self) -> ServerProcess:
         """dagster-webserver on a free loopback port over this instance; use it as a context manager."""
         port = free_port()
-        command = [str(BIN / "dagster-webserver"), "-h", "127.0.0.1", "-p", str(port), "-w", "workspace.yaml"]
+        command = [str(BIN / "dagster-webserver"), "-h", "127.0.0.1", "-p", str(port), "-w", str(self.workspace)]
         return ServerProcess(command, self.env, self.root / "webserver.log", port, "/server_info", cwd=PROJECT_ROOT)
 
     def cli(self, *args: str) -> subprocess.CompletedProcess:
