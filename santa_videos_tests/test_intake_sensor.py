@@ -10,6 +10,7 @@ import pytest
 from dagster._core.utils import make_new_run_id
 
 from santa_videos.orders.status_rules import RunRef
+from santa_videos.orders.table import OrderTable, orders
 from santa_videos.sensors.intake import intake_sensor
 from santa_videos_tests.conftest import make_order
 
@@ -130,3 +131,16 @@ def test_an_idle_evaluation_returns_with_the_order_that_arrives_while_it_listens
     listening.join(25)
     assert not listening.is_alive(), "the listening evaluation did not return with the new order"
     assert requested(outcome["result"]) == [order.order_id]
+
+
+def test_orders_queued_before_due_times_existed_get_theirs_when_the_table_is_opened(settings, table):
+    order = make_order()
+    table.add([order])
+    with table.engine.begin() as conn:
+        conn.execute(orders.update().values(due_at=None))
+    reopened = OrderTable(settings.orders_db_url)
+    try:
+        record = reopened.get(order.order_id)
+        assert record.due_at == record.created_at + timedelta(hours=settings.default_deadline_hours)
+    finally:
+        reopened.dispose()

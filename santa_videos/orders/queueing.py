@@ -16,6 +16,7 @@ import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
 
 from santa_videos.orders.model import Order, Status
+from santa_videos.orders.status_rules import UNFINISHED
 from santa_videos.settings import load_settings
 
 # The fields a customer sends, in the order they are named in a conflict.
@@ -61,10 +62,12 @@ def due_time(deadline: datetime | None, arrived: datetime) -> datetime:
 
 
 def fill_missing_due_times(engine: sa.Engine, table: sa.Table) -> None:
-    """Orders queued by a release without due times get theirs, so the intake order covers every order."""
+    """Unfinished orders queued by a release without due times get theirs, so the intake order covers every order
+    that may wait again. Every process that opens the table does this: the status index keeps it to those orders."""
     with engine.begin() as conn:
         missing = conn.execute(
-            sa.select(table.c.seq, table.c.deadline, table.c.created_at).where(table.c.due_at.is_(None))
+            sa.select(table.c.seq, table.c.deadline, table.c.created_at)
+            .where(table.c.status.in_(UNFINISHED), table.c.due_at.is_(None))
         ).all()
         for seq, deadline, created_at in missing:
             conn.execute(table.update().where(table.c.seq == seq, table.c.due_at.is_(None))

@@ -106,17 +106,16 @@ def _now() -> datetime:
     return datetime.now(timezone.utc)
 
 
-def _utc(moment: datetime) -> datetime:
+def _utc(moment: datetime | None) -> datetime | None:
     # SQLite hands datetimes back without their zone; they were written in UTC.
-    return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
+    return moment.replace(tzinfo=timezone.utc) if moment is not None and moment.tzinfo is None else moment
 
 
 def _record(row: sa.Row) -> OrderRecord:
     values = dict(row._mapping)
     values["mentions"] = json.loads(values["mentions"] or "[]")
     for key in ("deadline", "due_at", "created_at", "updated_at", "delivered_at", "webhook_at", "purged_at", "erased_at"):
-        if values[key] is not None:
-            values[key] = _utc(values[key])
+        values[key] = _utc(values[key])
     return OrderRecord(**values)
 
 

@@ -40,11 +40,12 @@ def queue_capacity(settings: Settings) -> int:
     return settings.intake_queued_runs_per_slot * max(settings.max_concurrent_runs, 1)
 
 
-def next_orders(instance: dg.DagsterInstance, table: OrderTable, room: int) -> list[tuple[str, datetime]]:
+def next_orders(instance: dg.DagsterInstance, table: OrderTable, room: int, capacity: int) -> list[tuple[str, datetime]]:
     """The first `room` waiting orders in the intake order that have no run yet. The orders at the head that do
-    have one (queued in Dagster, or left queued by a run that ended early: the reconciler's) are skipped."""
+    have one (up to `capacity` queued in Dagster, or left queued by a run that ended early: the reconciler's) are
+    skipped."""
     chosen: list[tuple[str, datetime]] = []
-    offset, page = 0, room + queue_capacity(load_settings()) + 8
+    offset, page = 0, room + capacity + 8
     while len(chosen) < room:
         waiting = table.waiting_in_intake_order(page, offset)
         if not waiting:
@@ -55,15 +56,24 @@ def next_orders(instance: dg.DagsterInstance, table: OrderTable, room: int) -> l
     return chosen[:room]
 
 
+def an_order_waits(table: OrderTable, listen_seconds: float) -> bool:
+    """Whether an order waits, watching the table up to `listen_seconds` for one to arrive."""
+    listen_until = time.monotonic() + listen_seconds
+    while not table.waiting_in_intake_order(1):
+        if time.monotonic() >= listen_until:
+            return False
+        time.sleep(POLL_SECONDS)
+    return True
+
+
 def hand_over(context: dg.SensorEvaluationContext, table: OrderTable, settings: Settings):
-    """The orders to hand to Dagster now, or the reason there are none."""
-    if not table.waiting_in_intake_order(1):
-        return "no order is waiting"
-    room = min(queue_capacity(settings) - context.instance.get_runs_count(dg.RunsFilter(statuses=WAITING_IN_DAGSTER)),
+    """The waiting orders to hand to Dagster now, or the reason there are none."""
+    capacity = queue_capacity(settings)
+    room = min(capacity - context.instance.get_runs_count(dg.RunsFilter(statuses=WAITING_IN_DAGSTER)),
                settings.intake_batch_size)
     if room <= 0:
-        return f"Dagster's queue is full ({queue_capacity(settings)} runs); the rest wait in the orders table"
-    return next_orders(context.instance, table, room) or "every waiting order already has a run"
+        return f"Dagster's queue is full ({capacity} runs); the rest wait in the orders table"
+    return next_orders(context.instance, table, room, capacity) or "every waiting order already has a run"
 
 
 @dg.sensor(
@@ -77,9 +87,8 @@ def intake_sensor(context: dg.SensorEvaluationContext):
     """Reads the orders table, never writes it."""
     settings = load_settings()
     table = table_at(settings.orders_db_url)
-    listen_until = time.monotonic() + settings.intake_listen_seconds
-    while not table.waiting_in_intake_order(1) and time.monotonic() < listen_until:
-        time.sleep(POLL_SECONDS)
+    if not an_order_waits(table, settings.intake_listen_seconds):
+        return dg.SkipReason("no order is waiting")
     outcome = hand_over(context, table, settings)
     if isinstance(outcome, str):
         return dg.SkipReason(outcome)

@@ -70,7 +70,7 @@ def _latest_event_id(instance: dg.DagsterInstance) -> int:
 def run_ends_after(instance: dg.DagsterInstance, after: int) -> tuple[list[dg.EventLogRecord], int]:
     """The run ends recorded after storage id `after`, oldest first, at most EVENTS_PER_TICK of each kind, and the
     cursor to read on from (no event of any kind is skipped when one kind has more than a tick's worth)."""
-    found, read_up_to = [], None
+    found, last_of_full_kinds = [], []
     for event_type in WATCHED_EVENTS:
         records = instance.fetch_run_status_changes(
             dg.RunStatusChangeRecordsFilter(event_type=event_type, after_storage_id=after),
@@ -78,11 +78,9 @@ def run_ends_after(instance: dg.DagsterInstance, after: int) -> tuple[list[dg.Ev
         ).records
         found.extend(records)
         if len(records) == EVENTS_PER_TICK:
-            read_up_to = min(read_up_to or records[-1].storage_id, records[-1].storage_id)
-    if read_up_to is not None:
-        found = [record for record in found if record.storage_id <= read_up_to]
-    found.sort(key=lambda record: record.storage_id)
-    return found, read_up_to or max((record.storage_id for record in found), default=after)
+            last_of_full_kinds.append(records[-1].storage_id)
+    read_up_to = min(last_of_full_kinds, default=max((record.storage_id for record in found), default=after))
+    return sorted((r for r in found if r.storage_id <= read_up_to), key=lambda r: r.storage_id), read_up_to
 
 
 @dg.sensor(
