@@ -4,7 +4,8 @@ import dagster as dg
 
 from santa_videos.assets.steps import STEP_RETRY_POLICY, begin_step, step_folder
 from santa_videos.media.files import write_json
-from santa_videos.script.lines import script_to_json, write_script
+from santa_videos.script.lines import script_to_json, speech_plan, write_script
+from santa_videos.script.sentences import plan_to_json
 from santa_videos.partitions import video_partitions
 from santa_videos.resources.media_store import MediaStore
 from santa_videos.resources.orders import OrdersResource
@@ -13,13 +14,17 @@ from santa_videos.resources.orders import OrdersResource
 @dg.asset(partitions_def=video_partitions, group_name="videos", kinds={"python"}, retry_policy=STEP_RETRY_POLICY)
 def script(context: dg.AssetExecutionContext, orders: OrdersResource, media: MediaStore) -> dg.MaterializeResult:
     """Santa's lines for the order, from the templates of its language: captions with the name as spelled,
-    speech with its phonetic spelling when the order gives one."""
+    speech with its phonetic spelling when the order gives one; and the speech plan every later step reads: each
+    sentence, shared by every order that says it or the order's own."""
     order = begin_step(context, orders)
     started = time.monotonic()
     lines = write_script(order.order_id, order.child_name, order.spoken_name, order.age, order.language, order.mentions)
+    plan = speech_plan(lines, order.language)
     with step_folder(context, media, "script") as work:
+        work.publish("plan.json", write_json(work.dir / "plan.json", plan_to_json(order.language, plan)))
         path = work.publish("script.json", write_json(work.dir / "script.json", script_to_json(lines)))
     spoken = " ".join(line.spoken for line in lines)
+    personal = [sentence for sentence in plan if not sentence.shared]
     return dg.MaterializeResult(
         metadata={
             "language": order.language,
@@ -27,6 +32,9 @@ def script(context: dg.AssetExecutionContext, orders: OrdersResource, media: Med
             "characters": len(spoken),
             "words": len(spoken.split()),
             "mentions": len(order.mentions),
+            "sentences": len(plan),
+            "sentences_personal": len(personal),
+            "characters_personal": sum(len(sentence.text) for sentence in personal),
             "path": dg.MetadataValue.path(str(path)),
             "write_s": round(time.monotonic() - started, 3),
         }

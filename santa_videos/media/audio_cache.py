@@ -1,4 +1,5 @@
-"""Synthesized speech shared by every run: content-addressed, safe across processes, capped by size.
+"""Synthesized speech shared by every run, one sentence an entry: content-addressed, safe across processes, capped
+by size.
 
 An entry is a folder named by the hash of everything that changes the audio. It is built under a private name and
 renamed into place in one step, so a reader sees a whole entry or none; the folders themselves are the index, so no
@@ -20,7 +21,7 @@ from pathlib import Path
 
 from santa_videos.media.files import atomic_path
 
-KEY_VERSION = 2
+KEY_VERSION = 3
 AUDIO_FILE = "audio"
 TIMINGS_FILE = "timings.json"
 USED_MARKER = "used"
@@ -201,6 +202,14 @@ class AudioCache:
     def _lock(self):
         self.root.mkdir(parents=True, exist_ok=True)
         return _FileLock(self.root / "evict.lock")
+
+    def claim(self, key: str):
+        """Held while one process makes the entry `key`: another that wants the same entry waits, then finds it.
+        One lock file per first two hex digits, so the folder holds at most 256 of them."""
+        self._entry_dir(key)  # refuses what is not a key
+        folder = self.root / "claims"
+        folder.mkdir(parents=True, exist_ok=True)
+        return _FileLock(folder / f"{key[:2]}.lock")
 
 
 class _FileLock:

@@ -18,6 +18,11 @@ def _input_args(source: Path, output_format: str) -> list[str]:
     return ["-i", str(source)]
 
 
+def input_args(source: Path, output_format: str) -> list[str]:
+    """FFmpeg's arguments that read `source` in the provider's `output_format` (raw formats have no header)."""
+    return _input_args(source, output_format)
+
+
 def to_speech_wav(source: Path, output_format: str, out: Path, timeout: float) -> float:
     """Decode `source` (in the provider's `output_format`), add a second of silence at the end, write `out`;
     returns its duration. Undecodable bytes raise MediaError."""

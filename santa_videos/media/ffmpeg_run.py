@@ -16,7 +16,12 @@ class MediaError(RuntimeError):
 
 
 def run_tool(args: list[str], timeout_seconds: float, what: str, stdin_text: str | None = None) -> str:
-    """Run a media tool; kill its whole process group on timeout or when the caller is interrupted."""
+    """Run a media tool; kill its whole process group on timeout or when the caller is interrupted. Returns its
+    standard output."""
+    return _run(args, timeout_seconds, what, stdin_text)[0]
+
+
+def _run(args: list[str], timeout_seconds: float, what: str, stdin_text: str | None = None) -> tuple[str, str]:
     process = subprocess.Popen(
         args,
         stdin=subprocess.PIPE if stdin_text is not None else subprocess.DEVNULL,
@@ -39,7 +44,7 @@ def run_tool(args: list[str], timeout_seconds: float, what: str, stdin_text: str
     if process.returncode != 0:
         detail = stderr.decode("utf-8", "replace").strip().splitlines()[-5:]
         raise MediaError(f"{what} failed with exit code {process.returncode}: {' | '.join(detail) or 'no message'}")
-    return stdout.decode("utf-8", "replace")
+    return stdout.decode("utf-8", "replace"), stderr.decode("utf-8", "replace")
 
 
 def _die_with_parent() -> None:
@@ -58,6 +63,13 @@ def _kill(process: subprocess.Popen) -> None:
 def run_ffmpeg(args: list[str], timeout_seconds: float, what: str) -> None:
     """`args` are FFmpeg's arguments after the program name (as ffmpeg-python's compile() gives them)."""
     run_tool(["ffmpeg", *FFMPEG_BASE_ARGS, *args], timeout_seconds, what)
+
+
+def run_ffmpeg_for_log(args: list[str], timeout_seconds: float, what: str) -> str:
+    """Run FFmpeg at log level info and return its log: what measuring filters (ebur128) report."""
+    _, log = _run(["ffmpeg", "-nostdin", "-hide_banner", "-nostats", "-loglevel", "info", "-y", *args],
+                  timeout_seconds, what)
+    return log
 
 
 def probe(path: Path, timeout_seconds: float = 60) -> dict:

@@ -33,7 +33,9 @@ class Speech:
         return [asdict(cue) for cue in self.cues]
 
 
-def _speak_line(text: str, language: str, out: Path, speed: int, pitch: int, timeout: float) -> None:
+def speak_line(text: str, language: str, out: Path, speed: int, pitch: int, timeout: float) -> None:
+    if language not in ESPEAK_VOICES:
+        raise MediaError(f"espeak-ng has no Santa voice for language {language!r}")
     # Text goes in on stdin, never as an argument: a line starting with "-" must not become an option.
     run_tool(
         ["espeak-ng", "-v", ESPEAK_VOICES[language], "-s", str(speed), "-p", str(pitch), "-w", str(out), "--stdin"],
@@ -54,7 +56,7 @@ def synthesize(
     parts = []
     for number, (spoken, _caption) in enumerate(lines):
         part = workdir / f"line-{number:02d}.wav"
-        _speak_line(spoken, language, part, speed, pitch, timeout)
+        speak_line(spoken, language, part, speed, pitch, timeout)
         parts.append(part)
     try:
         with wave.open(str(parts[0])) as first:

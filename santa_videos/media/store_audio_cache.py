@@ -11,6 +11,8 @@ race gets a clean miss, never half an entry.
 
 import json
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import sqlalchemy as sa
@@ -36,6 +38,17 @@ uses_table = sa.Table(
     sa.Column("cache_key", sa.String(64), primary_key=True),
     sa.Column("order_id", sa.String(40), primary_key=True, index=True),
 )
+
+
+# A machine making an entry holds its row; others wait for the entry. A claim older than this is a dead claimer's.
+claims_table = sa.Table(
+    "audio_cache_claims",
+    metadata,
+    sa.Column("cache_key", sa.String(64), primary_key=True),
+    sa.Column("claimed_at_ns", sa.BigInteger, nullable=False),
+)
+CLAIM_STALE_SECONDS = 300
+CLAIM_POLL_SECONDS = 0.2
 
 
 def _insert(conn: sa.Connection, table: sa.Table):
@@ -99,6 +112,27 @@ class StoreAudioCache:
             if order_id:
                 use = _insert(conn, uses_table).values(cache_key=key, order_id=order_id)
                 conn.execute(use.on_conflict_do_nothing(index_elements=["cache_key", "order_id"]))
+
+    @contextmanager
+    def claim(self, key: str) -> Iterator[None]:
+        """Held while this machine makes the entry `key`; another machine that wants it waits, then finds it."""
+        self._keys(key)  # refuses what is not a key
+        while not self._try_claim(key):
+            time.sleep(CLAIM_POLL_SECONDS)
+        try:
+            yield
+        finally:
+            with self.engine.begin() as conn:
+                conn.execute(claims_table.delete().where(claims_table.c.cache_key == key))
+
+    def _try_claim(self, key: str) -> bool:
+        now = time.time_ns()
+        with self.engine.begin() as conn:
+            stale = sa.and_(claims_table.c.cache_key == key,
+                            claims_table.c.claimed_at_ns < now - CLAIM_STALE_SECONDS * 1_000_000_000)
+            conn.execute(claims_table.delete().where(stale))
+            claimed = _insert(conn, claims_table).values(cache_key=key, claimed_at_ns=now)
+            return conn.execute(claimed.on_conflict_do_nothing(index_elements=["cache_key"])).rowcount == 1
 
     def entries(self) -> list[CacheEntry]:
         with self.engine.connect() as conn:

@@ -52,6 +52,11 @@ orders = sa.Table(
     sa.Column("webhook_at", sa.DateTime(timezone=True), nullable=True),
     # The lip-sync provider's request id, saved before polling: a retry polls it instead of paying again.
     sa.Column("clip_request_id", sa.String(64), nullable=True),
+    # What the order's renders were billed, summed over every attempt: speech characters, lip-sync generations and
+    # the seconds those generations were billed for (shared sentences made for everyone are in no order's bill).
+    sa.Column("characters_billed", sa.Integer, nullable=True),
+    sa.Column("lipsync_generations", sa.Integer, nullable=True),
+    sa.Column("lipsync_seconds_billed", sa.Float, nullable=True),
     # The machine (SANTA_HOST_NAME) whose run last worked on the order: for operators of several workers.
     sa.Column("render_host", sa.String(64), nullable=True),
     # Retention: when the order's Dagster runs, partition and working files were removed, and when the
@@ -96,6 +101,9 @@ class OrderRecord:
     erased_at: datetime | None = None
     run_storage_id: int | None = None
     due_at: datetime | None = None
+    characters_billed: int | None = None
+    lipsync_generations: int | None = None
+    lipsync_seconds_billed: float | None = None
 
     @property
     def spoken_name(self) -> str:
@@ -236,6 +244,15 @@ class OrderTable:
         if run is not None:
             values.update(run_id=run.run_id, run_storage_id=run.storage_id)
         return self._transition(order_id, status_rules.to_failed(orders, run), **values)
+
+    def add_costs(self, order_id: str, characters_billed: int = 0, lipsync_generations: int = 0,
+                  lipsync_seconds_billed: float = 0.0) -> None:
+        """Add what a step was billed to the order's bill (an attempt that pays adds; one served from caches adds 0)."""
+        added = {"characters_billed": characters_billed, "lipsync_generations": lipsync_generations,
+                 "lipsync_seconds_billed": lipsync_seconds_billed}
+        values = {name: sa.func.coalesce(orders.c[name], 0) + amount for name, amount in added.items()}
+        with self.engine.begin() as conn:
+            conn.execute(orders.update().where(orders.c.order_id == order_id).values(**values))
 
     def set_clip_request(self, order_id: str, request_id: str | None) -> None:
         """Save (or, with None, forget) the lip-sync provider's request id of the order."""

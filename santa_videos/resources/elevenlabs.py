@@ -11,10 +11,11 @@ import dagster as dg
 import httpx
 from pydantic import Field
 
-from santa_videos.media.audio_convert import to_speech_wav
+from santa_videos.media.audio_convert import input_args
 from santa_videos.media.ffmpeg_run import MediaError
-from santa_videos.media.speech import Speech
-from santa_videos.media.timings import Word, join_spoken, line_cues, words_from_characters
+from santa_videos.media.loudness import level_sentence
+from santa_videos.media.sentence_cuts import SentenceCut, VoicedSentence, join_sentences, sentence_cuts
+from santa_videos.media.timings import Word, words_from_characters
 from santa_videos.providers.errors import (
     PermanentProviderError, ProviderError, QuotaExceeded, TransientProviderError, detail_status, detail_text,
     retry_after_seconds,
@@ -36,9 +37,8 @@ def _api_error() -> type[Exception]:
 
 
 @dataclass(frozen=True)
-class VoicedSpeech:
-    speech: Speech
-    words: list[Word]
+class VoicedRequest:
+    sentences: list[VoicedSentence]
     characters_billed: int
     request_id: str
 
@@ -100,15 +100,16 @@ class ElevenLabsVoice(dg.ConfigurableResource):
     def _budget(self) -> RetryBudget:
         return RetryBudget(self.max_attempts, self.retry_base_seconds, 30.0, self.retry_budget_seconds)
 
-    def _request(self, client: "ElevenLabs", text: str, language: str):
+    def _request(self, client: "ElevenLabs", text: str, language: str, previous_text: str, next_text: str):
         from elevenlabs import VoiceSettings
 
         # multilingual_v2 refuses language_code; other models are told the language. None would be sent as null.
         language_option = {} if "multilingual_v2" in self.model_id else {"language_code": language}
+        context = {name: value for name, value in (("previous_text", previous_text), ("next_text", next_text)) if value}
         try:
             return client.text_to_speech.with_raw_response.convert_with_timestamps(
                 voice_id=self.voice_id, text=text, model_id=self.model_id, output_format=self.output_format,
-                **language_option,
+                **language_option, **context,
                 voice_settings=VoiceSettings(
                     stability=self.stability, similarity_boost=self.similarity_boost, style=self.style,
                     use_speaker_boost=self.use_speaker_boost, speed=self.speed,
@@ -119,36 +120,50 @@ class ElevenLabsVoice(dg.ConfigurableResource):
         except (_api_error(), httpx.HTTPError, ValueError) as exc:
             raise classify(exc) from None
 
-    def synthesize(
-        self, lines: list[tuple[str, str]], language: str, out: Path, workdir: Path,
-        attempts: Attempts, log: Callable[[str], None],
-    ) -> VoicedSpeech:
-        """One request for the whole script; `lines` are (spoken, caption) pairs. Writes the 48 kHz WAV to `out`."""
-        text, _spans = join_spoken(lines)
+    def voice_sentences(
+        self, sentences: list[str], language: str, outs: list[Path], workdir: Path, attempts: Attempts,
+        log: Callable[[str], None], previous_text: str = "", next_text: str = "",
+    ) -> VoicedRequest:
+        """One request speaking `sentences` in a row (with the text around them as context, so the voice keeps
+        its tone across the seams), cut back into one levelled WAV per sentence at `outs`."""
+        text, spans = join_sentences(sentences)
         client = self._client()
-        response = call_with_retries(lambda: self._request(client, text, language), self._budget(), attempts, log, "speech")
+        response = call_with_retries(
+            lambda: self._request(client, text, language, previous_text, next_text), self._budget(), attempts, log,
+            "speech",
+        )
         data = response.data
         alignment = data.alignment or data.normalized_alignment
         if alignment is None or not alignment.characters:
             raise PermanentProviderError(PROVIDER, "the answer has no character timings")
         workdir.mkdir(parents=True, exist_ok=True)
         encoded = workdir / f"elevenlabs.{self.output_format.split('_')[0]}"
+        chars = alignment.characters
+        starts, ends = alignment.character_start_times_seconds, alignment.character_end_times_seconds
         try:
             encoded.write_bytes(base64.b64decode(data.audio_base_64, validate=True))
-            duration = to_speech_wav(encoded, self.output_format, out, self.ffmpeg_timeout_seconds)
+            voiced = [
+                self._cut(encoded, out, cut, chars, starts, ends)
+                for out, cut in zip(outs, sentence_cuts(spans, len(text), chars, starts, ends))
+            ]
         except (binascii.Error, MediaError):
             raise PermanentProviderError(PROVIDER, "returned audio that cannot be decoded") from None
         finally:
             encoded.unlink(missing_ok=True)
-        chars = alignment.characters
-        starts, ends = alignment.character_start_times_seconds, alignment.character_end_times_seconds
         headers = {k.lower(): v for k, v in response.headers.items()}
-        return VoicedSpeech(
-            speech=Speech(path=out, duration=duration, cues=line_cues(lines, text, chars, starts, ends)),
-            words=words_from_characters(chars, starts, ends),
-            characters_billed=int(headers.get("character-cost") or len(text)),
+        return VoicedRequest(
+            sentences=voiced, characters_billed=int(headers.get("character-cost") or len(text)),
             request_id=headers.get("request-id", ""),
         )
+
+    def _cut(self, encoded: Path, out: Path, cut: "SentenceCut", chars, starts, ends) -> VoicedSentence:
+        duration = level_sentence(input_args(encoded, self.output_format), out, self.ffmpeg_timeout_seconds,
+                                  start=cut.start, end=cut.end)
+        words = [
+            Word(start=round(max(0.0, w.start - cut.start), 3), end=round(min(duration, w.end - cut.start), 3), text=w.text)
+            for w in words_from_characters(chars[cut.first:cut.last], starts[cut.first:cut.last], ends[cut.first:cut.last])
+        ]
+        return VoicedSentence(path=out, duration=duration, words=words)
 
     def quota_status(self) -> tuple[bool, str]:
         """(usable, plain words) from the account's subscription: for health checks."""

@@ -1,38 +1,23 @@
 """The speech chain: the voice providers in the order settings give, each tried until one serves.
 
 A provider that is not configured is skipped without a request; one that fails (permanently, or transiently
-after its retries) hands over to the next. The result says which served and why the earlier ones did not.
+after its retries) hands over to the next, which then speaks the whole script: one speech is one voice.
 """
 
-import shutil
-import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from pathlib import Path
 
 import dagster as dg
 
-from santa_videos.media.ffmpeg_run import MediaError
-from santa_videos.media.speech import Speech
-from santa_videos.media.timings import Word
+from santa_videos.media.sentence_cuts import VoicedSentence
 from santa_videos.providers.errors import ProviderError
 from santa_videos.providers.retry import Attempts
 from santa_videos.resources.elevenlabs import ElevenLabsVoice
 from santa_videos.resources.voice import EspeakVoice
 
 SPEECH_PROVIDERS = ("elevenlabs", "espeak")
-
-
-@dataclass
-class SpokenScript:
-    speech: Speech
-    provider: str
-    voice: str
-    words: list[Word] = field(default_factory=list)
-    characters_billed: int = 0
-    requests: dict[str, int] = field(default_factory=dict)
-    skipped: list[str] = field(default_factory=list)
-    fallback_seconds: float = 0.0
+# Characters in one ElevenLabs request: under every model's limit (eleven_v3 takes the fewest).
+MAX_REQUEST_CHARACTERS = 3000
 
 
 class SpeechChain(dg.ConfigurableResource):
@@ -42,48 +27,55 @@ class SpeechChain(dg.ConfigurableResource):
     elevenlabs: ElevenLabsVoice
     espeak: EspeakVoice
 
-    def speak(
-        self, lines: list[tuple[str, str]], language: str, out: Path, workdir: Path, log: Callable[[str], None]
-    ) -> SpokenScript:
-        """Fails with dg.Failure (no step retry) when every provider failed; the reasons are in the message."""
-        skipped, requests, started = [], {}, time.monotonic()
-        for name in self.providers:
-            failed_at = time.monotonic()
-            try:
-                result = self._speak_with(name, lines, language, out, workdir, requests, log)
-            except ProviderError as exc:
-                skipped.append(f"{name}: {exc.reason}")
-                log(f"speech provider {name} skipped: {exc.reason}")
-                continue
-            except MediaError as exc:
-                skipped.append(f"{name}: {exc}")
-                log(f"speech provider {name} skipped: {exc}")
-                continue
-            finally:
-                shutil.rmtree(workdir, ignore_errors=True)
-            result.skipped, result.requests = skipped, requests
-            result.fallback_seconds = round(failed_at - started, 3) if skipped else 0.0
-            return result
-        raise dg.Failure(
-            "no speech provider could voice the script: " + "; ".join(skipped or ["none is configured"]),
-            allow_retries=False,
-        )
-
-    def _speak_with(self, name, lines, language, out, workdir, requests, log) -> SpokenScript:
+    def unusable(self, name: str) -> str:
+        """Why provider `name` cannot serve at all ('' when it can): known before any request is paid for."""
         if name == "elevenlabs":
-            missing = self.elevenlabs.missing_configuration()
-            if missing:
-                raise ProviderError("ElevenLabs", missing)
+            return self.elevenlabs.missing_configuration()
+        if name == "espeak":
+            return ""
+        return f"unknown speech provider (known: {', '.join(SPEECH_PROVIDERS)})"
+
+    def provider_name(self, name: str) -> str:
+        return self.espeak.provider if name == "espeak" else name
+
+    def voice(self, name: str, language: str) -> str:
+        return self.elevenlabs.voice_id if name == "elevenlabs" else self.espeak.voice_for(language)
+
+    def voice_sentences(
+        self, name: str, sentences: list[str], language: str, outs: list[Path], workdir: Path,
+        context: tuple[str, str], requests: dict[str, int], log: Callable[[str], None],
+    ) -> tuple[list[VoicedSentence], int]:
+        """`sentences` spoken by provider `name` into `outs`; returns them and the characters billed. ElevenLabs
+        gets them in as few requests as its limit allows, with the text around each request as `context`
+        (previous, next) so the seams keep one tone."""
+        if name == "espeak":
+            return [self.espeak.voice_sentence(text, language, out, workdir) for text, out in zip(sentences, outs)], 0
+        if name != "elevenlabs":
+            raise ProviderError(name, self.unusable(name))
+        voiced, billed = [], 0
+        for first, last in _requests(sentences):
+            previous = sentences[first - 1] if first > 0 else context[0]
+            following = sentences[last] if last < len(sentences) else context[1]
             attempts = Attempts()
             try:
-                voiced = self.elevenlabs.synthesize(lines, language, out, workdir, attempts, log)
+                request = self.elevenlabs.voice_sentences(
+                    sentences[first:last], language, outs[first:last], workdir, attempts, log, previous, following,
+                )
             finally:
-                requests["elevenlabs"] = attempts.count
-            return SpokenScript(
-                speech=voiced.speech, provider="elevenlabs", voice=self.elevenlabs.voice_id, words=voiced.words,
-                characters_billed=voiced.characters_billed,
-            )
-        if name == "espeak":
-            speech = self.espeak.speak(lines, language, out, workdir)
-            return SpokenScript(speech=speech, provider=self.espeak.provider, voice=self.espeak.voice_for(language))
-        raise ProviderError(name, f"unknown speech provider (known: {', '.join(SPEECH_PROVIDERS)})")
+                requests["elevenlabs"] = requests.get("elevenlabs", 0) + attempts.count
+            voiced += request.sentences
+            billed += request.characters_billed
+        return voiced, billed
+
+
+def _requests(sentences: list[str]) -> list[tuple[int, int]]:
+    """[first, last) ranges of `sentences` that fit one request each."""
+    ranges, first, size = [], 0, 0
+    for index, sentence in enumerate(sentences):
+        if index > first and size + 1 + len(sentence) > MAX_REQUEST_CHARACTERS:
+            ranges.append((first, index))
+            first, size = index, 0
+        size += len(sentence) + (1 if index > first else 0)
+    if sentences:
+        ranges.append((first, len(sentences)))
+    return ranges

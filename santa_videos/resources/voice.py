@@ -2,7 +2,9 @@ from pathlib import Path
 
 import dagster as dg
 
-from santa_videos.media.speech import ESPEAK_VOICES, Speech, synthesize
+from santa_videos.media.loudness import level_sentence
+from santa_videos.media.sentence_cuts import VoicedSentence
+from santa_videos.media.speech import ESPEAK_VOICES, Speech, speak_line, synthesize
 
 
 class EspeakVoice(dg.ConfigurableResource):
@@ -22,3 +24,14 @@ class EspeakVoice(dg.ConfigurableResource):
     def speak(self, lines: list[tuple[str, str]], language: str, out: Path, workdir: Path) -> Speech:
         """`lines` are (spoken, caption) pairs; returns the WAV with one caption cue per line."""
         return synthesize(lines, language, out, workdir, self.speed_wpm, self.pitch, self.timeout_seconds)
+
+    def voice_sentence(self, text: str, language: str, out: Path, workdir: Path) -> VoicedSentence:
+        """One sentence, its silent ends trimmed and levelled like every other (media/loudness.py)."""
+        workdir.mkdir(parents=True, exist_ok=True)
+        raw = workdir / f"espeak-{out.stem}.wav"
+        try:
+            speak_line(text, language, raw, self.speed_wpm, self.pitch, self.timeout_seconds)
+            duration = level_sentence(["-i", str(raw)], out, self.timeout_seconds, trim_silence=True)
+        finally:
+            raw.unlink(missing_ok=True)
+        return VoicedSentence(path=out, duration=duration, words=[])

@@ -13,6 +13,7 @@ from dataclasses import asdict, dataclass
 from santa_videos.script.catalog import entry
 from santa_videos.script.mentions import addresses_the_child, continued, speakable, with_stop
 from santa_videos.script.phrases import PHRASES
+from santa_videos.script.sentences import PlannedSentence, Span, fill, split_line, without_chars
 
 QUOTES = "“”«»"
 
@@ -21,6 +22,8 @@ QUOTES = "“”«»"
 class ScriptLine:
     caption: str
     spoken: str
+    # Where the order's own words (the name, the parent's text) are in `spoken`: what makes a sentence personal.
+    personal: tuple[Span, ...] = ()
 
 
 def _opening(text: str) -> str:
@@ -53,18 +56,21 @@ def _mention_line(phrasing: Phrasing, language: str, age: int, mention: str, nam
     phrases, known = PHRASES[language], entry(mention)
     if known is not None:
         pattern = phrasing.choose(f"catalog/{mention}", known.lines(language, age))
-        return ScriptLine(caption=pattern.format(name=names[0]), spoken=pattern.format(name=names[1]))
+        spoken, personal = fill(pattern, name=names[1])
+        return ScriptLine(caption=pattern.format(name=names[0]), spoken=spoken, personal=tuple(personal))
     kind = "told_you" if addresses_the_child(mention, language) else "note"
     frame = phrasing.choose(kind, phrases[kind])
     if kind == "told_you":
         caption = frame.format(mention=with_stop(continued(mention)))
-        return ScriptLine(caption=caption, spoken=speakable(caption))
+        spoken = speakable(caption)
+        # The frame and the parent's words are one sentence: all of it is the order's own.
+        return ScriptLine(caption=caption, spoken=spoken, personal=((0, len(spoken)),))
     # English puts the full stop inside the quotation marks, Spanish after them.
     quoted = with_stop if language == "en" else str
     said = speakable(mention)
-    spoken = frame.format(mention=quoted(said)) if said else phrases["picture_note"]
-    return ScriptLine(caption=frame.format(mention=quoted(mention)),
-                      spoken="".join(char for char in spoken if char not in QUOTES))
+    spoken, personal = fill(frame, mention=quoted(said)) if said else (phrases["picture_note"], [])
+    spoken, personal = without_chars(spoken, personal, QUOTES)
+    return ScriptLine(caption=frame.format(mention=quoted(mention)), spoken=spoken, personal=tuple(personal))
 
 
 def write_script(order_id: str, child_name: str, spoken_name: str, age: int, language: str,
@@ -73,7 +79,8 @@ def write_script(order_id: str, child_name: str, spoken_name: str, age: int, lan
 
     def line(slot: str, options: list[str], **values) -> ScriptLine:
         pattern = phrasing.choose(slot, options)
-        return ScriptLine(caption=pattern.format(name=child_name, **values), spoken=pattern.format(name=spoken_name, **values))
+        spoken, personal = fill(pattern, name=spoken_name, **values)
+        return ScriptLine(caption=pattern.format(name=child_name, **values), spoken=spoken, personal=tuple(personal))
 
     lines = [line("greeting", phrases["greeting"]), line("intro", phrases["intro"])]
     if age > 0:
@@ -90,4 +97,11 @@ def script_to_json(lines: list[ScriptLine]) -> list[dict]:
 
 
 def script_from_json(items: list[dict]) -> list[ScriptLine]:
-    return [ScriptLine(**item) for item in items]
+    return [ScriptLine(item["caption"], item["spoken"], tuple(tuple(span) for span in item.get("personal", ())))
+            for item in items]
+
+
+def speech_plan(lines: list[ScriptLine], language: str) -> list[PlannedSentence]:
+    """Every sentence Santa says, in order, each shared or personal; captions stay one per line."""
+    return [sentence for number, line in enumerate(lines)
+            for sentence in split_line(line.spoken, list(line.personal), number, language)]
