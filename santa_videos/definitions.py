@@ -5,6 +5,7 @@ import gc
 import dagster as dg
 
 from santa_videos.assets.metrics import pipeline_metrics
+from santa_videos.assets.warm_up import shared_sentences
 from santa_videos.jobs import VIDEO_ASSETS, video_job
 from santa_videos.logs import santa_console_logger
 from santa_videos.providers.settings import load_provider_settings
@@ -55,7 +56,7 @@ def build_resources(settings: Settings) -> dict:
 
 def build_definitions(settings: Settings, **resource_overrides) -> dg.Definitions:
     return dg.Definitions(
-        assets=[*VIDEO_ASSETS, retention_cleanup, pipeline_metrics],
+        assets=[*VIDEO_ASSETS, shared_sentences, retention_cleanup, pipeline_metrics],
         asset_checks=[no_order_at_risk],
         jobs=[video_job, cleanup_job, metrics_job],
         schedules=[cleanup_schedule, metrics_schedule],

@@ -51,6 +51,7 @@ class PipelineMetrics:
     cache_hit_rate: float | None = None
     characters_per_video: float | None = None
     characters_billed_per_video: float | None = None
+    lipsync_seconds_billed_per_video: float | None = None
     estimated_cost_per_video: float | None = None
     queue_depth: int = 0
     oldest_waiting_age_s: float | None = None
@@ -116,6 +117,7 @@ def collect_metrics(
     cost_per_1k_characters: dict[str, float],
     cost_per_clip: dict[str, float],
     now: datetime | None = None,
+    cost_per_second: dict[str, float] | None = None,
 ) -> PipelineMetrics:
     now = now or datetime.now(timezone.utc)
     metrics = PipelineMetrics()
@@ -133,19 +135,38 @@ def collect_metrics(
     served = audio + clips
     fallbacks = sum(1 for m in served if m.get("skipped", "none") != "none")
     metrics.fallback_rate = round(fallbacks / len(served), 4) if served else None
-    cache_uses = Counter(m["cache"] for m in audio if m.get("cache") in ("hit", "miss"))
-    looked_up = cache_uses["hit"] + cache_uses["miss"]
-    metrics.cache_hit_rate = round(cache_uses["hit"] / looked_up, 4) if looked_up else None
+    metrics.cache_hit_rate = _cache_hit_rate(audio)
     billed = [(m.get("provider"), int(m.get("characters_billed", 0) or 0)) for m in audio]
     speech_cost = sum(chars / 1000 * cost_per_1k_characters.get(provider, 0.0) for provider, chars in billed)
-    # A resumed lip-sync request was paid for by the attempt that submitted it.
-    clip_cost = sum(cost_per_clip.get(m.get("provider"), 0.0) for m in clips if not m.get("resumed_request"))
+    clip_cost = sum(_clip_cost(m, cost_per_clip, cost_per_second or {}) for m in clips)
+    lipsync_seconds = sum(float(m.get("lipsync_seconds_billed", 0) or 0) for m in clips)
     if metrics.orders_delivered:
         spoken = sum(int(m.get("characters", 0) or 0) for m in audio)
         metrics.characters_per_video = round(spoken / metrics.orders_delivered, 1)
         metrics.characters_billed_per_video = round(sum(chars for _, chars in billed) / metrics.orders_delivered, 1)
+        metrics.lipsync_seconds_billed_per_video = round(lipsync_seconds / metrics.orders_delivered, 1)
         metrics.estimated_cost_per_video = round((speech_cost + clip_cost) / metrics.orders_delivered, 4)
     return metrics
+
+
+def _cache_hit_rate(audio: list[dict]) -> float | None:
+    """Sentences served from the audio cache over sentences spoken (a speech of older releases counts as one)."""
+    hits = looked_up = 0
+    for m in audio:
+        if "sentences" in m:
+            hits, looked_up = hits + int(m.get("sentences_cached", 0)), looked_up + int(m["sentences"])
+        elif m.get("cache") in ("hit", "miss"):
+            hits, looked_up = hits + (m["cache"] == "hit"), looked_up + 1
+    return round(hits / looked_up, 4) if looked_up else None
+
+
+def _clip_cost(m: dict, cost_per_clip: dict[str, float], cost_per_second: dict[str, float]) -> float:
+    provider = m.get("provider")
+    if "lipsync_generations" in m:
+        return (int(m["lipsync_generations"]) * cost_per_clip.get(provider, 0.0)
+                + float(m.get("lipsync_seconds_billed", 0) or 0) * cost_per_second.get(provider, 0.0))
+    # A resumed lip-sync request was paid for by the attempt that submitted it.
+    return 0.0 if m.get("resumed_request") else cost_per_clip.get(provider, 0.0)
 
 
 def markdown_table(metrics: PipelineMetrics) -> str:

@@ -108,6 +108,7 @@ class OperationsSettings:
     health_heartbeat_max_age_seconds: int
     cost_per_1k_characters: dict[str, float]
     cost_per_clip: dict[str, float]
+    cost_per_second: dict[str, float]
     use_json_logging: bool
     log_level: str
 
@@ -136,7 +137,9 @@ def load_operations_settings() -> OperationsSettings:
         health_heartbeat_max_age_seconds=_int("HEALTH_HEARTBEAT_MAX_AGE_SECONDS", 120, minimum=1),
         # What a paid provider bills; the free local ones cost nothing. Set them to your plans' prices.
         cost_per_1k_characters={"elevenlabs": _float("ELEVENLABS_COST_PER_1K_CHARACTERS", 0.30)},
+        # Per lip-sync generation, and per second of it for a plan that bills by its duration (5, 10 or 15 s).
         cost_per_clip={"higgsfield": _float("HIGGSFIELD_COST_PER_CLIP", 0.50)},
+        cost_per_second={"higgsfield": _float("HIGGSFIELD_COST_PER_SECOND", 0.0)},
         use_json_logging=_flag("USE_JSON_LOGGING"),
         log_level=log_level,
     )

@@ -53,3 +53,19 @@ def test_captions_stay_one_per_line_and_the_plan_survives_a_round_trip():
     assert {s.line for s in plan} == set(range(len(lines)))
     for number, line in enumerate(lines):
         assert " ".join(s.text for s in plan if s.line == number) == line.spoken
+
+
+@pytest.mark.parametrize("language", ["en", "es"])
+def test_the_warm_up_list_holds_every_shared_sentence_an_order_can_have(language):
+    import random
+
+    from santa_videos.script.catalog import CATALOG
+    from santa_videos.script.shared_catalog import shared_sentences
+
+    known = set(shared_sentences(language))
+    rng = random.Random(7)
+    for number in range(300):
+        mentions = [rng.choice(list(CATALOG)), rng.choice(["Learned to ride a bike.", "you were brave at the dentist"])]
+        plan = plan_for(mentions, language, age=rng.randint(0, 17), order_id=f"ord_01warm{number:020d}")
+        missing = [s.text for s in plan if s.shared and s.text not in known]
+        assert not missing

@@ -9,10 +9,11 @@ from santa_videos.cli.help import EXAMPLE_ORDER_ID, add_command
 from santa_videos.instance_home import require_instance, require_orders_table
 from santa_videos.orders.intake import BatchInvalid, read_csv_orders, read_json_orders
 from santa_videos.orders.model import LANGUAGES, MAX_MENTIONS, Order, OrderInvalid, Strategy, parse_order
+from santa_videos.orders.costs import order_bill
 from santa_videos.orders.estimates import estimate, iso, unreachable_deadlines
 from santa_videos.orders.queueing import OrderConflict, describe
 from santa_videos.orders.table import OrderNotFound, OrderTable
-from santa_videos.settings import load_settings
+from santa_videos.settings import load_operations_settings, load_settings
 
 EXIT_BAD_INPUT = 2
 
@@ -88,6 +89,7 @@ def cmd_import(args: argparse.Namespace) -> int:
 
 def cmd_status(args: argparse.Namespace) -> int:
     table = _table("status")
+    operations = load_operations_settings()
     results, code = [], 0
     for order_id in args.order_ids:
         try:
@@ -107,6 +109,8 @@ def cmd_status(args: argparse.Namespace) -> int:
             "created_at": order.created_at.isoformat(),
             "delivered_at": order.delivered_at.isoformat() if order.delivered_at else None,
             **_deadline_fields(table, order),
+            # Shared sentences made for every order are in no order's bill.
+            "bill": order_bill(order, operations),
         })
     if args.json:
         print(json.dumps(results, indent=2))
@@ -179,7 +183,8 @@ def register(commands) -> None:
         help="show where orders are (status, attempts, video or error, estimated ready time, deadline at risk)",
         description="Show each order's status, attempts and video or error. A waiting or rendering order also gets "
         "its estimated ready time, from its place in the queue and the pace of the last hour, and AT RISK when "
-        "that misses its deadline.",
+        "that misses its deadline. --json adds what the order's renders were billed (speech characters, lip-sync "
+        "generations and seconds, summed over every attempt) and its estimated cost at the configured prices.",
         examples=[f"santa-videos status {EXAMPLE_ORDER_ID}", f"santa-videos status {EXAMPLE_ORDER_ID} --json"],
     )
     status.add_argument("order_ids", nargs="+", metavar="ORDER_ID")

@@ -102,6 +102,9 @@ class AudioCache:
         self._mark_used(entry, order_id)
         return timings
 
+    def contains(self, key: str) -> bool:
+        return (self._entry_dir(key) / TIMINGS_FILE).exists()
+
     def put(self, key: str, audio: Path, timings: dict, order_id: str | None = None) -> bool:
         """Store a copy of `audio` with its timings; False when it alone is larger than the cap (not stored)."""
         entry = self._entry_dir(key)

@@ -83,6 +83,9 @@ class StoreAudioCache:
         self._mark_used(key, out.stat().st_size + len(timings), order_id)
         return json.loads(timings)
 
+    def contains(self, key: str) -> bool:
+        return self.backend.stat(self._keys(key)[1]) is not None
+
     def put(self, key: str, audio: Path, timings: dict, order_id: str | None = None) -> bool:
         """Store a copy of `audio` with its timings; False when it alone is larger than the cap (not stored)."""
         audio_key, timings_key = self._keys(key)

@@ -95,18 +95,14 @@ def _speak_with(name, voice, cache, lines, plan, language, out, workdir, order_i
     owners = [None if sentence.shared else order_id for sentence in plan]
     voiced = {index: _cached(cache, keys[index], paths[index], owners[index]) for index in range(len(plan))}
     cached = {index for index, sentence in voiced.items() if sentence is not None}
-    billed = 0
 
-    for index in [i for i in range(len(plan)) if plan[i].shared and i not in cached]:
-        with cache.claim(keys[index]):
-            voiced[index] = _cached(cache, keys[index], paths[index], None)
-            if voiced[index] is not None:
-                cached.add(index)  # another run made it while this one waited
-                continue
-            made, chars = voice.voice_sentences(name, [plan[index].text], language, [paths[index]], workdir,
-                                                ("", ""), requests, log)
-            voiced[index], billed = made[0], billed + chars
-            _store(cache, keys[index], made[0], name, voice.voice(name, language), None)
+    missing = [i for i in range(len(plan)) if plan[i].shared and i not in cached]
+    made, billed = make_shared(voice, cache, name, language, [plan[i].text for i in missing], [keys[i] for i in missing],
+                               [paths[i] for i in missing], workdir, requests, log)
+    for index, sentence in zip(missing, made):
+        voiced[index] = sentence.voiced
+        if sentence.found:
+            cached.add(index)
 
     personal = [i for i in range(len(plan)) if not plan[i].shared and i not in cached]
     if personal:
@@ -125,6 +121,32 @@ def _speak_with(name, voice, cache, lines, plan, language, out, workdir, order_i
         timing.update(key=key, cached=index in cached)
     return SpokenScript(speech=speech, provider=voice.provider_name(name), voice=voice.voice(name, language),
                         words=words, sentences=timings, characters_billed=billed)
+
+
+@dataclass(frozen=True)
+class SharedSentence:
+    voiced: VoicedSentence
+    found: bool  # another run had made it by the time this one held its claim
+
+
+def make_shared(
+    voice: SpeechChain, cache: Cache, name: str, language: str, texts: list[str], keys: list[str], paths: list[Path],
+    workdir: Path, requests: dict[str, int], log: Callable[[str], None],
+) -> tuple[list[SharedSentence], int]:
+    """Shared sentences missing from the cache, each made alone (its audio serves every order, whatever surrounds
+    it) under a claim on its key, and cached for everyone; returns them and the characters billed."""
+    made, billed = [], 0
+    for text, key, path in zip(texts, keys, paths):
+        with cache.claim(key):
+            found = _cached(cache, key, path, None)
+            if found is not None:
+                made.append(SharedSentence(found, True))
+                continue
+            (voiced,), chars = voice.voice_sentences(name, [text], language, [path], workdir, ("", ""), requests, log)
+            _store(cache, key, voiced, name, voice.voice(name, language), None)
+            made.append(SharedSentence(voiced, False))
+            billed += chars
+    return made, billed
 
 
 def _cached(cache: Cache, key: str, out: Path, order_id: str | None) -> VoicedSentence | None:

@@ -48,7 +48,7 @@ class Phrasing:
         return chosen
 
 
-def _age_slot(age: int) -> str:
+def age_slot(age: int) -> str:
     return "age_one" if age == 1 else "age_young" if age <= 6 else "age_older"
 
 
@@ -84,7 +84,7 @@ def write_script(order_id: str, child_name: str, spoken_name: str, age: int, lan
 
     lines = [line("greeting", phrases["greeting"]), line("intro", phrases["intro"])]
     if age > 0:
-        lines.append(line("age", phrases[_age_slot(age)], age=age))
+        lines.append(line("age", phrases[age_slot(age)], age=age))
     if mentions:
         lines.append(line("lead_in", phrases["lead_in"]))
     lines += [_mention_line(phrasing, language, age, mention, (child_name, spoken_name)) for mention in mentions]
