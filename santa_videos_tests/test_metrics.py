@@ -72,7 +72,8 @@ def prepared(instance, table, now):
         dict(provider="espeak-ng", characters=500, characters_billed=0, cache="miss", skipped="none"),
     ]
     clips = [
-        dict(provider="higgsfield", strategy="lipsync", skipped="none", resumed_request=False),
+        dict(provider="higgsfield", strategy="lipsync", skipped="none", resumed_request=False, lipsync_generations=2,
+             lipsync_seconds_billed=20.0),
         dict(provider="higgsfield", strategy="lipsync", skipped="none", resumed_request=True),
         dict(provider="local-ffmpeg", strategy="template", skipped="lipsync: not configured", resumed_request=False),
         dict(provider="local-ffmpeg", strategy="template", skipped="none", resumed_request=False),
@@ -106,8 +107,10 @@ EXPECTED = {
     "cache_hit_rate": 0.2,     # 1 hit in 5 lookups
     "characters_per_video": 500.0,
     "characters_billed_per_video": 400.0,
-    # 2000 characters at 0.30 per 1000 = 0.60, one paid clip (the resumed one was paid before) = 0.50; 5 videos.
-    "estimated_cost_per_video": 0.22,
+    "lipsync_seconds_billed_per_video": 4.0,  # 20 s over 5 videos
+    # 2000 characters at 0.30 per 1000 = 0.60, two lip-sync generations at 0.50 (the resumed clip was paid
+    # before) = 1.00; 5 videos.
+    "estimated_cost_per_video": 0.32,
     "queue_depth": 2,
     "oldest_waiting_age_s": 900.0,
     "orders_at_risk": 1,
