@@ -1,0 +1,161 @@
+"""Lip-sync in segments: the speech's timeline cut into one slot per sentence, and the Speak generations that
+cover the slots.
+
+A generation lasts 5, 10 or 15 s and takes at most that much audio, so a whole speech needs several. Slots begin
+PREROLL_SECONDS before their sentence, inside the pause, so the seams between pieces fall in silence. A shared
+sentence (the same audio for every order that has it) gets a generation of its own, made once for everyone: its
+audio is the preroll's silence and the sentence, its duration long enough for any pause that may follow. An order's
+own sentences are packed in speech order into as few generations as the durations allow, each slot's audio cut
+from the speech as it is (preroll and following pause included), and cut back out of the generated clip.
+
+Everything is counted in video frames, so the pieces add up to the speech to the frame.
+"""
+
+import math
+from dataclasses import dataclass
+
+FPS = 25
+SPEAK_DURATIONS = (5, 10, 15)
+MAX_FRAMES = SPEAK_DURATIONS[-1] * FPS
+PREROLL_SECONDS = 0.2
+LONGEST_PAUSE_SECONDS = 1.0  # the speech's tail; pauses between sentences are shorter
+
+
+@dataclass(frozen=True)
+class Sentence:
+    start: float  # seconds in the speech
+    end: float
+    shared: bool
+    key: str  # the content address of its audio
+
+    @property
+    def seconds(self) -> float:
+        return self.end - self.start
+
+
+@dataclass(frozen=True)
+class Slot:
+    """The frames [first, last) of the final clip that show Santa saying `sentence`."""
+
+    first: int
+    last: int
+    sentence: Sentence
+    lead: int  # frames from the slot's start to PREROLL_SECONDS before the sentence (negative: that is earlier)
+
+    @property
+    def frames(self) -> int:
+        return self.last - self.first
+
+
+@dataclass(frozen=True)
+class Piece:
+    """A stretch of the final clip taken from one generation's clip: `frames` frames from frame `offset` of the
+    clip, after its first frame was shown `hold` times (the first slot's longer lead-in)."""
+
+    first: int
+    frames: int
+    offset: int = 0
+    hold: int = 0
+
+    def covered(self, clip_frames: int) -> int:
+        """Frames of the piece the clip really has (a clip shorter than planned is padded with its last frame)."""
+        return min(self.frames, self.hold + max(0, clip_frames - self.offset))
+
+
+@dataclass(frozen=True)
+class Generation:
+    """One Speak generation: its audio is `silence` seconds of silence, then the `spans` (seconds) of the speech."""
+
+    shared: bool
+    duration: int
+    silence: float
+    spans: tuple[tuple[float, float], ...]
+    pieces: tuple[Piece, ...]
+    sentence_key: str = ""  # a shared generation's sentence
+
+    @property
+    def audio_seconds(self) -> float:
+        return self.silence + sum(end - start for start, end in self.spans)
+
+
+def sentences_of(timing: dict) -> list[Sentence]:
+    """The sentences of the audio step's timings (cues.json). Speech timed before it listed sentences gives its
+    caption cues, as the order's own."""
+    listed = timing.get("sentences")
+    if listed:
+        return [Sentence(float(s["start"]), float(s["end"]), bool(s["shared"]), str(s["key"])) for s in listed]
+    return [Sentence(float(c["start"]), float(c["end"]), False, "") for c in timing["cues"]]
+
+
+def speak_duration(seconds: float) -> int:
+    """The shortest generation that lasts `seconds`; ValueError when none does."""
+    for duration in SPEAK_DURATIONS:
+        if seconds <= duration + 1e-6:
+            return duration
+    raise ValueError(f"{seconds:.2f} s is longer than the longest generation ({SPEAK_DURATIONS[-1]} s)")
+
+
+def plan_slots(sentences: list[Sentence], duration: float, preroll: float = PREROLL_SECONDS) -> list[Slot]:
+    """One slot per sentence, tiling the speech's frames: from PREROLL before its sentence to PREROLL before the
+    next one, the first from 0, the last to the end of the speech."""
+    total = round(duration * FPS)
+    if not sentences or total < len(sentences):
+        raise ValueError(f"no slots for {len(sentences)} sentences in {duration:.2f} s of speech")
+    wanted = [round((sentence.start - preroll) * FPS) for sentence in sentences]
+    firsts = [0]
+    for index, frame in enumerate(wanted[1:], start=1):
+        # Never an empty slot, and room left for every later one.
+        firsts.append(min(max(frame, firsts[-1] + 1), total - (len(sentences) - index)))
+    lasts = firsts[1:] + [total]
+    return [Slot(first, last, sentence, frame - first)
+            for first, last, sentence, frame in zip(firsts, lasts, sentences, wanted)]
+
+
+def fits_shared(sentence: Sentence, preroll: float = PREROLL_SECONDS) -> bool:
+    return sentence.shared and preroll + sentence.seconds <= SPEAK_DURATIONS[-1]
+
+
+def split_slot(slot: Slot) -> list[tuple[int, int]]:
+    """The slot's frames in as few even parts of at most MAX_FRAMES as there can be."""
+    parts = math.ceil(slot.frames / MAX_FRAMES)
+    bounds = [slot.first + round(n * slot.frames / parts) for n in range(parts + 1)]
+    return list(zip(bounds, bounds[1:]))
+
+
+def shared_generations(slots: list[Slot], preroll: float = PREROLL_SECONDS) -> list[Generation]:
+    """One generation per shared sentence (by key), whichever slots it lands in."""
+    by_key: dict[str, list[Slot]] = {}
+    for slot in slots:
+        if fits_shared(slot.sentence, preroll):
+            by_key.setdefault(slot.sentence.key, []).append(slot)
+    generations = []
+    for key, keyed in by_key.items():
+        sentence = keyed[0].sentence
+        pieces = tuple(Piece(s.first, s.frames, offset=max(0, -s.lead), hold=max(0, s.lead)) for s in keyed)
+        covering = min(SPEAK_DURATIONS[-1], preroll + sentence.seconds + LONGEST_PAUSE_SECONDS)
+        generations.append(Generation(True, speak_duration(covering), preroll, ((sentence.start, sentence.end),),
+                                      pieces, sentence_key=key))
+    return generations
+
+
+def personal_generations(slots: list[Slot], preroll: float = PREROLL_SECONDS) -> list[Generation]:
+    """The other slots, split where longer than a generation, packed in speech order into generations of at most
+    MAX_FRAMES of audio."""
+    parts = [part for slot in slots if not fits_shared(slot.sentence, preroll) for part in split_slot(slot)]
+    packs: list[list[tuple[int, int]]] = []
+    for first, last in parts:
+        if packs and sum(b - a for a, b in packs[-1]) + last - first <= MAX_FRAMES:
+            packs[-1].append((first, last))
+        else:
+            packs.append([(first, last)])
+    generations = []
+    for pack in packs:
+        offsets = [sum(b - a for a, b in pack[:n]) for n in range(len(pack) + 1)]
+        pieces = tuple(Piece(first, last - first, offset) for (first, last), offset in zip(pack, offsets))
+        spans = tuple((first / FPS, last / FPS) for first, last in pack)
+        generations.append(Generation(False, speak_duration(offsets[-1] / FPS), 0.0, spans, pieces))
+    return generations
+
+
+def plan_generations(slots: list[Slot], preroll: float = PREROLL_SECONDS) -> list[Generation]:
+    return shared_generations(slots, preroll) + personal_generations(slots, preroll)
