@@ -2,23 +2,34 @@
 the fewest calls, the SDK and httpx really talk to the fakes, and captions follow the provider's timings."""
 
 import json
+import re
 
 import pytest
+import sqlalchemy as sa
 
+from santa_videos.media.lipsync_segments import plan_generations, plan_slots, sentences_of
+from santa_videos.orders.lipsync_ledger import segments_table
 from santa_videos_tests.fakes.pipeline import fakes, template_library, world  # noqa: F401 (fixtures)
 from santa_videos_tests.media_checks import ffprobe, wav_seconds
 
 pytestmark = pytest.mark.integration
 
 
-def test_a_lipsync_order_is_delivered_with_one_speech_call_and_one_submission(world, fakes):
+def generations_needed(world, order_id: str) -> int:
+    """How many lip-sync generations the order's speech needs (shared sentences once, its own packed)."""
+    timing = json.loads(world.media_file(order_id, "cues.json").read_text(encoding="utf-8"))
+    return len(plan_generations(plan_slots(sentences_of(timing), timing["duration"])))
+
+
+def test_a_lipsync_order_is_delivered_with_one_speech_call_and_one_submission_per_segment(world, fakes):
     voice, clips = fakes
     order_id = world.add_order(strategy="lipsync")
     result = world.run(order_id, full=True)
     assert result.success
     assert voice.count("tts") == 1
-    assert (clips.count("submit"), clips.count("cancel")) == (1, 0)
-    assert clips.cdn.count("video") == 1
+    generations = generations_needed(world, order_id)
+    assert (clips.count("submit"), clips.count("cancel")) == (generations, 0)
+    assert clips.cdn.count("video") == generations
 
     audio = world.metadata(result, "audio")
     assert (audio["provider"], audio["voice"], audio["skipped"]) == ("elevenlabs", "santa-voice", "none")
@@ -27,10 +38,12 @@ def test_a_lipsync_order_is_delivered_with_one_speech_call_and_one_submission(wo
     clip = world.metadata(result, "clip")
     assert (clip["provider"], clip["strategy_requested"], clip["strategy"], clip["skipped"]) == (
         "higgsfield", "lipsync", "lipsync", "none")
-    assert clip["provider_request_id"] == next(iter(clips.jobs))
-    assert clip["provider_requests"]["higgsfield_submit"] == 1
+    assert set(clip["provider_request_id"].split(", ")) == set(clips.jobs)
+    assert clip["provider_requests"]["higgsfield_submit"] == clip["lipsync_generations"] == generations
+    assert clip["lipsync_coverage"] == 1.0
     assert world.table.get(order_id).status == "delivered"
-    assert world.table.get(order_id).clip_request_id is None, "a used generation is forgotten"
+    with world.table.engine.connect() as conn:
+        assert conn.execute(sa.select(segments_table)).all() == [], "used generations are forgotten"
 
 
 def test_the_sdk_and_httpx_send_what_the_apis_document(world, fakes):
@@ -50,16 +63,19 @@ def test_the_sdk_and_httpx_send_what_the_apis_document(world, fakes):
     assert set(body["voice_settings"]) >= {"stability", "similarity_boost", "style", "use_speaker_boost", "speed"}
     assert "language_code" not in body, "multilingual_v2 refuses language_code"
 
+    generations = generations_needed(world, order_id)
     uploads = clips.requests("upload_url")
-    assert [u.json()["content_type"] for u in uploads] == ["image/jpeg", "audio/wav"]
+    assert [u.json()["content_type"] for u in uploads] == ["image/jpeg"] + ["audio/wav"] * generations
     stored = clips.cdn.requests("upload")
     assert all("authorization" not in u.headers for u in stored), "credentials never go to the storage host"
     assert stored[1].body[:4] == b"RIFF" and stored[1].headers["x-amz-tagging"] == "retention=temporary"
-    (submit,) = clips.requests("submit")
-    assert submit.path == "/higgsfield-ai/speak" and submit.headers["authorization"] == f"Key {clips.api_key}"
-    assert submit.headers["idempotency-key"] == order_id
-    assert {"image_url", "audio_url", "prompt"} <= set(submit.json())
-    assert submit.json()["audio_url"].startswith(clips.cdn.url)
+    submits = clips.requests("submit")
+    assert len(submits) == generations
+    for submit in submits:
+        assert submit.path == "/higgsfield-ai/speak" and submit.headers["authorization"] == f"Key {clips.api_key}"
+        assert re.fullmatch(rf"({order_id}/)?[0-9a-f]{{64}}", submit.headers["idempotency-key"]), "the segment's key"
+        assert {"image_url", "audio_url", "prompt"} <= set(submit.json()) and submit.json()["duration"] in (5, 10, 15)
+        assert submit.json()["audio_url"].startswith(clips.cdn.url)
     assert all("authorization" not in r.headers for r in clips.cdn.requests("video"))
 
 

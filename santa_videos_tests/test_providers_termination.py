@@ -1,5 +1,6 @@
-"""A run terminated while Higgsfield is still generating cancels the generation (it is not paid for) and forgets
-its request id; the step stops within seconds. The run is a real process interrupted the way Dagster does it."""
+"""A run terminated while Higgsfield is still generating cancels the order's own generations (they are not paid
+for) and forgets their request ids; a shared sentence's generation runs on for the next order that needs it, its
+request id kept. The step stops within seconds. The run is a real process interrupted the way Dagster does it."""
 
 import os
 import signal
@@ -8,9 +9,12 @@ import sys
 import time
 
 import pytest
+import sqlalchemy as sa
 
+from santa_videos.orders.lipsync_ledger import segments_table
 from santa_videos_tests.conftest import PROJECT_ROOT
 from santa_videos_tests.fakes.pipeline import fakes, template_library, world  # noqa: F401 (fixtures)
+from santa_videos_tests.lipsync_speech import publish_speech
 
 pytestmark = pytest.mark.integration
 
@@ -37,11 +41,17 @@ def wait_until(condition, timeout: float, what: str) -> None:
         time.sleep(0.1)
 
 
-def test_terminating_the_run_cancels_the_queued_generation(world, fakes, tmp_path):
+def saved(world) -> dict[str, str | None]:
+    """request id -> order id (None for a shared segment) of every segment in the ledger."""
+    with world.table.engine.connect() as conn:
+        return {row.request_id: row.order_id for row in conn.execute(sa.select(segments_table))}
+
+
+def test_terminating_the_run_cancels_the_orders_queued_generations(world, fakes, tmp_path):
     _, clips = fakes
     order_id = world.add_order(strategy="lipsync")
-    assert world.run(order_id, upto="audio").success
-    clips.queued_polls = 10**6  # the generation waits in Higgsfield's queue until canceled
+    publish_speech(world, order_id, lines=[[("Hello, {name}!", False)], [("Ho ho ho!", True)]])
+    clips.queued_polls = 10**6  # the generations wait in Higgsfield's queue until canceled
 
     (tmp_path / "worker_home").mkdir()
     worker = subprocess.Popen(
@@ -49,10 +59,11 @@ def test_terminating_the_run_cancels_the_queued_generation(world, fakes, tmp_pat
         cwd=PROJECT_ROOT, env=dict(os.environ), stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
     )
     try:
-        wait_until(lambda: clips.count("status") >= 3 or worker.poll() is not None, 120, "status polls")
+        wait_until(lambda: clips.count("status") >= 4 or worker.poll() is not None, 120, "status polls")
         assert worker.poll() is None, worker.stdout.read().decode()[-3000:]
-        (request_id,) = clips.jobs
-        assert world.table.get(order_id).clip_request_id == request_id
+        assert set(saved(world)) == set(clips.jobs) and set(saved(world).values()) == {order_id, None}
+        (own,) = [request_id for request_id, owner in saved(world).items() if owner == order_id]
+        (shared,) = [request_id for request_id, owner in saved(world).items() if owner is None]
         interrupted = time.monotonic()
         worker.send_signal(signal.SIGINT)
         worker.wait(timeout=60)
@@ -63,7 +74,7 @@ def test_terminating_the_run_cancels_the_queued_generation(world, fakes, tmp_pat
             worker.wait()
     output = worker.stdout.read().decode()
     assert worker.returncode != 0, output[-3000:]
-    assert clips.count("cancel") == 1 and clips.jobs[request_id].status == "canceled", output[-3000:]
-    assert world.table.get(order_id).clip_request_id is None
+    assert clips.count("cancel") == 1 and clips.jobs[own].status == "canceled", output[-3000:]
+    assert clips.jobs[shared].status == "queued" and saved(world) == {shared: None}
     assert not world.media_file(order_id, "clip.mp4").exists()
     assert stopped_in < 30

@@ -1,30 +1,25 @@
-"""Santa's talking portrait from Higgsfield (lip-sync to the order's speech), over httpx.
-
-The request id is saved on the order before polling starts, so a retried run polls the same paid generation
-instead of submitting a second one. A terminated run cancels the generation while it is still queued.
+"""Santa's talking portrait from Higgsfield's Speak model, over httpx: the uploads, submission, status polls,
+cancellation and download of a generation. resources/lipsync_generations.py drives the generations of a clip
+(saving each request id before polling it, so a retried run polls what it paid for instead of paying again).
 """
 
 import hashlib
-import random
-import time
-from collections.abc import Callable
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
-from typing import Protocol
 
 import dagster as dg
 import httpx
 from pydantic import Field
 
 from santa_videos.media.download import download_video
-from santa_videos.media.speech import wav_duration
+from santa_videos.media.lipsync_segments import SPEAK_DURATIONS
 from santa_videos.providers.errors import (
     PermanentProviderError, ProviderError, TransientProviderError, detail_text,
 )
 from santa_videos.providers.retry import Attempts, RetryBudget, call_with_retries
 
 PROVIDER = "Higgsfield"
-SPEAK_DURATIONS = (5, 10, 15)
 ENDED_WITHOUT_VIDEO = {
     "failed": "the generation failed",
     "nsfw": "moderation rejected the portrait or the audio (nsfw)",
@@ -32,20 +27,8 @@ ENDED_WITHOUT_VIDEO = {
 }
 
 
-class RequestLedger(Protocol):
-    """Where the provider's request id of an order is kept between attempts (the orders table)."""
-
-    def saved(self) -> str | None: ...
-    def save(self, request_id: str) -> None: ...
-    def clear(self) -> None: ...
-
-
-@dataclass
-class LipsyncResult:
-    path: Path
-    request_id: str
-    resumed: bool
-    calls: dict[str, int] = field(default_factory=dict)
+class RequestGone(PermanentProviderError):
+    """The provider will never complete this request id (it ended without a video, or is unknown): forget it."""
 
 
 def classify_status(status: int, body) -> ProviderError:
@@ -89,27 +72,46 @@ class HiggsfieldClips(dg.ConfigurableResource):
     max_attempts: int = 4
     retry_base_seconds: float = 1.0
     retry_budget_seconds: float = 90
+    # Generations one run keeps in flight: the account's concurrency quota is shared with every other run.
+    max_in_flight: int = 3
+    # A claim on a segment that its run stopped refreshing this long ago (the run died) is taken over.
+    claim_stale_seconds: float = 120
 
     def missing_configuration(self) -> str:
         if ":" not in self.api_key:
             return "no API key (set HIGGSFIELD_API_KEY to KEY_ID:KEY_SECRET)"
         return ""
 
-    def _timeout(self) -> httpx.Timeout:
+    def timeout(self) -> httpx.Timeout:
         read = self.read_timeout_seconds
         return httpx.Timeout(connect=self.connect_timeout_seconds, read=read, write=read, pool=self.pool_timeout_seconds)
 
-    def _api(self) -> httpx.Client:
-        return httpx.Client(
-            base_url=self.base_url.rstrip("/") + "/", timeout=self._timeout(),
-            headers={"Authorization": f"Key {self.api_key}", "User-Agent": "santa-videos"},
-        )
-
-    def _budget(self) -> RetryBudget:
+    def budget(self) -> RetryBudget:
         return RetryBudget(self.max_attempts, self.retry_base_seconds, 30.0, self.retry_budget_seconds)
 
-    def _call(self, send: Callable[[], httpx.Response], calls: dict, route: str, ambiguous_is_permanent=False):
-        calls[route] = calls.get(route, 0) + 1
+    @contextmanager
+    def session(
+        self, calls: dict[str, int], attempts: Attempts, log: Callable[[str], None]
+    ) -> Iterator["HiggsfieldSession"]:
+        """One connection pool for the generations of a clip. `calls` (route -> requests) is filled as requests
+        go out, so a caller sees them even after a failure."""
+        api = httpx.Client(
+            base_url=self.base_url.rstrip("/") + "/", timeout=self.timeout(),
+            headers={"Authorization": f"Key {self.api_key}", "User-Agent": "santa-videos"},
+        )
+        with api:
+            yield HiggsfieldSession(self, api, calls, attempts, log)
+
+
+class HiggsfieldSession:
+    """Requests to Higgsfield, each retried by the resource's policy and counted in `calls`."""
+
+    def __init__(self, config: HiggsfieldClips, api: httpx.Client, calls: dict[str, int], attempts: Attempts,
+                 log: Callable[[str], None]):
+        self.config, self.api, self.calls, self.attempts, self.log = config, api, calls, attempts, log
+
+    def _call(self, send: Callable[[], httpx.Response], route: str, ambiguous_is_permanent=False) -> httpx.Response:
+        self.calls[route] = self.calls.get(route, 0) + 1
         try:
             response = send()
         except (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout) as exc:
@@ -126,109 +128,75 @@ class HiggsfieldClips(dg.ConfigurableResource):
             raise classify_status(response.status_code, _body(response))
         return response
 
-    def _upload(self, api: httpx.Client, path: Path, content_type: str, calls: dict, attempts: Attempts, log) -> str:
+    def _retrying(self, call: Callable, what: str):
+        return call_with_retries(call, self.config.budget(), self.attempts, self.log, what)
+
+    def upload(self, path: Path, content_type: str) -> str:
+        """Upload a file through a presigned URL; its public URL."""
         def upload() -> str:
-            target = self._call(lambda: api.post("files/generate-upload-url", json={"content_type": content_type}),
-                                calls, "upload_url").json()
+            target = self._call(lambda: self.api.post("files/generate-upload-url", json={"content_type": content_type}),
+                                "upload_url").json()
             # The storage URL is presigned: it gets the listed headers and never our credentials.
             self._call(lambda: httpx.put(target["upload_url"], content=path.read_bytes(),
                                          headers=target.get("upload_headers") or {"Content-Type": content_type},
-                                         timeout=self._timeout()), calls, "upload")
+                                         timeout=self.config.timeout()), "upload")
             return target["public_url"]
 
-        return call_with_retries(upload, self._budget(), attempts, log, f"upload of {path.name}")
+        return self._retrying(upload, f"upload of {path.name}")
 
-    def _submit(self, api, order_id: str, image_url: str, audio_url: str, seconds: float, calls, attempts, log) -> str:
+    def submit(self, segment_key: str, image_url: str, audio_url: str, duration: int) -> str:
+        """Pay for a generation of `duration` seconds; its request id."""
+        if duration not in SPEAK_DURATIONS:
+            raise ValueError(f"Speak generations last {SPEAK_DURATIONS} seconds, not {duration}")
+        seed = int(hashlib.sha256(segment_key.encode()).hexdigest()[:6], 16) % 1_000_000 + 1
         body = {
-            "image_url": image_url, "audio_url": audio_url, "prompt": self.prompt, "quality": self.quality,
-            "duration": next((d for d in SPEAK_DURATIONS if d >= seconds), SPEAK_DURATIONS[-1]),
-            "enhance_prompt": False, "seed": int(hashlib.sha256(order_id.encode()).hexdigest()[:6], 16) % 1_000_000 + 1,
+            "image_url": image_url, "audio_url": audio_url, "prompt": self.config.prompt,
+            "quality": self.config.quality, "duration": duration, "enhance_prompt": False, "seed": seed,
         }
         # The docs disagree on whether submissions honour an idempotency key; it costs nothing to send one.
-        headers = {"Idempotency-Key": order_id}
-        submit = lambda: self._call(  # noqa: E731
-            lambda: api.post(self.model_path.strip("/"), json=body, headers=headers), calls, "submit", True
-        ).json()["request_id"]
-        return call_with_retries(submit, self._budget(), attempts, log, "submission")
+        headers = {"Idempotency-Key": segment_key}
+        path = self.config.model_path.strip("/")
+        send = lambda: self.api.post(path, json=body, headers=headers)  # noqa: E731
+        return self._retrying(lambda: self._call(send, "submit", True).json()["request_id"], "submission")
 
-    def _cancel(self, api: httpx.Client, request_id: str, calls: dict) -> bool:
-        calls["cancel"] = calls.get("cancel", 0) + 1
+    def poll(self, request_id: str) -> str | None:
+        """The video URL once the generation completed, None while it is queued or running. RequestGone when the
+        provider will never complete it."""
         try:
-            return api.post(f"requests/{request_id}/cancel", timeout=5).status_code == 202
+            status = self._retrying(
+                lambda: self._call(lambda: self.api.get(f"requests/{request_id}/status"), "status").json(),
+                "status poll",
+            )
+        except RequestGone:
+            raise
+        except PermanentProviderError as exc:
+            raise RequestGone(PROVIDER, exc.reason) from None  # an unknown or refused id will not become usable
+        state = status.get("status")
+        if state == "completed":
+            url = (status.get("video") or {}).get("url")
+            if not url:
+                raise PermanentProviderError(PROVIDER, "the generation completed without a video URL")
+            return url
+        if state in ENDED_WITHOUT_VIDEO:
+            error = f": {status['error']}" if status.get("error") else ""
+            raise RequestGone(PROVIDER, ENDED_WITHOUT_VIDEO[state] + error)
+        if state not in ("queued", "in_progress"):
+            raise PermanentProviderError(PROVIDER, f"unknown request status {state!r}")
+        return None
+
+    def cancel(self, request_id: str) -> bool:
+        """True when the generation was canceled (it was still queued, and is not charged)."""
+        self.calls["cancel"] = self.calls.get("cancel", 0) + 1
+        try:
+            return self.api.post(f"requests/{request_id}/cancel", timeout=5).status_code == 202
         except httpx.HTTPError:
             return False
 
-    def _wait(self, api, request_id: str, ledger, calls, attempts, log) -> str:
-        """Poll until the generation ends; returns the video URL."""
-        deadline = time.monotonic() + self.deadline_seconds
-        delay, rng = self.poll_first_seconds, random.Random()
-        while True:
-            try:
-                status = call_with_retries(
-                    lambda: self._call(lambda: api.get(f"requests/{request_id}/status"), calls, "status").json(),
-                    self._budget(), attempts, log, "status poll",
-                )
-            except PermanentProviderError:
-                ledger.clear()  # an unknown or refused request id will not become usable later
-                raise
-            state = status.get("status")
-            if state == "completed":
-                url = (status.get("video") or {}).get("url")
-                if not url:
-                    raise PermanentProviderError(PROVIDER, "the generation completed without a video URL")
-                return url
-            if state in ENDED_WITHOUT_VIDEO:
-                ledger.clear()
-                error = f": {status['error']}" if status.get("error") else ""
-                raise PermanentProviderError(PROVIDER, ENDED_WITHOUT_VIDEO[state] + error)
-            if state not in ("queued", "in_progress"):
-                raise PermanentProviderError(PROVIDER, f"unknown request status {state!r}")
-            if time.monotonic() + delay > deadline:
-                canceled = self._cancel(api, request_id, calls)
-                if canceled:
-                    ledger.clear()
-                raise TransientProviderError(
-                    PROVIDER, f"the generation did not finish within {self.deadline_seconds:.0f} s "
-                    f"({'canceled' if canceled else 'still running, kept for a later attempt'})",
-                )
-            time.sleep(delay * rng.uniform(0.8, 1.2))
-            delay = min(delay * 1.5, self.poll_max_seconds)
-
-    def _download(self, url: str, out: Path, calls: dict, attempts: Attempts, log) -> Path:
-        cap = int(self.max_download_mb * 1024 * 1024)
+    def download(self, url: str, out: Path) -> Path:
+        cap = int(self.config.max_download_mb * 1024 * 1024)
 
         def download() -> Path:
-            calls["download"] = calls.get("download", 0) + 1
-            return download_video(url, out, self._timeout(), cap, PROVIDER, classify_status)
+            self.calls["download"] = self.calls.get("download", 0) + 1
+            return download_video(url, out, self.config.timeout(), cap, PROVIDER, classify_status)
 
-        return call_with_retries(download, self._budget(), attempts, log, "video download")
-
-    def lipsync(
-        self, order_id: str, audio: Path, portrait: Path, out: Path, ledger: RequestLedger,
-        attempts: Attempts, log: Callable[[str], None], calls: dict[str, int] | None = None,
-    ) -> LipsyncResult:
-        """`calls` (route -> requests) is filled as requests go out, so a caller sees them even after a failure."""
-        calls = {} if calls is None else calls
-        with self._api() as api:
-            request_id = ledger.saved()
-            resumed = request_id is not None
-            if resumed:
-                log(f"{PROVIDER}: polling the generation an earlier attempt submitted ({request_id})")
-            else:
-                image_url = self._upload(api, portrait, "image/jpeg", calls, attempts, log)
-                audio_url = self._upload(api, audio, "audio/wav", calls, attempts, log)
-                request_id = self._submit(api, order_id, image_url, audio_url, wav_duration(audio), calls, attempts, log)
-                ledger.save(request_id)
-                log(f"{PROVIDER}: submitted generation {request_id}")
-            try:
-                url = self._wait(api, request_id, ledger, calls, attempts, log)
-            except ProviderError:
-                raise
-            except BaseException:
-                # A terminated run (Dagster raises its interrupt here): stop paying if the job is still queued.
-                if self._cancel(api, request_id, calls):
-                    ledger.clear()
-                raise
-        self._download(url, out, calls, attempts, log)
-        ledger.clear()
-        return LipsyncResult(path=out, request_id=request_id, resumed=resumed, calls=calls)
+        return self._retrying(download, "video download")

@@ -168,6 +168,27 @@ class MediaStore(dg.ConfigurableResource):
     def stat(self, order_id: str, name: str) -> StoredObject | None:
         return self.backend().stat(self.order_key(order_id, name))
 
+    # Shared files, `shared/NAME`: made once for every order (e.g. lip-sync clips of shared sentences), they hold no
+    # order's data, so retention of an order never touches them.
+
+    @staticmethod
+    def shared_key(name: str) -> str:
+        return f"shared/{name}"
+
+    def fetch_shared(self, name: str, into: Path) -> Path | None:
+        """The shared file on this machine: in place when the store is local, else downloaded into `into`."""
+        backend, key = self.backend(), self.shared_key(name)
+        in_place = backend.local_path(key)
+        if in_place is not None:
+            return in_place if in_place.is_file() else None
+        return into / name if backend.get_file(key, into / name) else None
+
+    def publish_shared(self, name: str, source: Path) -> str:
+        """Store `source` as the shared file `name`, whole or not at all; `source` is moved, not copied."""
+        key = self.shared_key(name)
+        self.backend().put_file(key, source, content_type(name))
+        return self.backend().location(key)
+
     # Deliveries.
 
     @staticmethod
