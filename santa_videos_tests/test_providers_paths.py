@@ -21,20 +21,27 @@ def generations_needed(world, order_id: str) -> int:
     return len(plan_generations(plan_slots(sentences_of(timing), timing["duration"])))
 
 
-def test_a_lipsync_order_is_delivered_with_one_speech_call_and_one_submission_per_segment(world, fakes):
+def speech_requests_needed(world, order_id: str) -> int:
+    """ElevenLabs requests on an empty cache: one per shared sentence, one for the order's own sentences."""
+    plan = json.loads(world.media_file(order_id, "plan.json").read_text(encoding="utf-8"))["sentences"]
+    return len({s["text"] for s in plan if s["shared"]}) + any(not s["shared"] for s in plan)
+
+
+def test_a_lipsync_order_is_delivered_with_one_speech_call_per_sentence_and_one_submission_per_segment(world, fakes):
     voice, clips = fakes
     order_id = world.add_order(strategy="lipsync")
     result = world.run(order_id, full=True)
     assert result.success
-    assert voice.count("tts") == 1
+    requests = speech_requests_needed(world, order_id)
+    assert voice.count("tts") == requests
     generations = generations_needed(world, order_id)
     assert (clips.count("submit"), clips.count("cancel")) == (generations, 0)
     assert clips.cdn.count("video") == generations
 
     audio = world.metadata(result, "audio")
     assert (audio["provider"], audio["voice"], audio["skipped"]) == ("elevenlabs", "santa-voice", "none")
-    assert audio["characters_billed"] == len(voice.requests("tts")[0].json()["text"]) > 50
-    assert audio["provider_requests"] == {"elevenlabs": 1}
+    assert audio["characters_billed"] == sum(len(r.json()["text"]) for r in voice.requests("tts")) > 50
+    assert audio["provider_requests"] == {"elevenlabs": requests}
     clip = world.metadata(result, "clip")
     assert (clip["provider"], clip["strategy_requested"], clip["strategy"], clip["skipped"]) == (
         "higgsfield", "lipsync", "lipsync", "none")
@@ -51,17 +58,25 @@ def test_the_sdk_and_httpx_send_what_the_apis_document(world, fakes):
     order_id = world.add_order(strategy="lipsync")
     assert world.run(order_id).success
 
-    (speech,) = voice.requests("tts")
-    assert speech.path == "/v1/text-to-speech/santa-voice/with-timestamps"
-    assert speech.query == {"output_format": "mp3_44100_128"}
-    assert speech.headers["xi-api-key"] == voice.api_key
-    assert speech.headers["user-agent"].startswith("elevenlabs/")
-    body = speech.json()
-    script = json.loads(world.media_file(order_id, "script.json").read_text(encoding="utf-8"))
-    assert body["text"] == " ".join(line["spoken"] for line in script) and "Emma" in script[0]["spoken"]
-    assert body["model_id"] == "eleven_multilingual_v2"
-    assert set(body["voice_settings"]) >= {"stability", "similarity_boost", "style", "use_speaker_boost", "speed"}
-    assert "language_code" not in body, "multilingual_v2 refuses language_code"
+    for speech in voice.requests("tts"):
+        assert speech.path == "/v1/text-to-speech/santa-voice/with-timestamps"
+        assert speech.query == {"output_format": "mp3_44100_128"}
+        assert speech.headers["xi-api-key"] == voice.api_key
+        assert speech.headers["user-agent"].startswith("elevenlabs/")
+        body = speech.json()
+        assert body["model_id"] == "eleven_multilingual_v2"
+        assert set(body["voice_settings"]) >= {"stability", "similarity_boost", "style", "use_speaker_boost", "speed"}
+        assert "language_code" not in body, "multilingual_v2 refuses language_code"
+    plan = json.loads(world.media_file(order_id, "plan.json").read_text(encoding="utf-8"))["sentences"]
+    own = [index for index, sentence in enumerate(plan) if not sentence["shared"]]
+    (personal,) = [r.json() for r in voice.requests("tts") if "Emma" in r.json()["text"]]
+    assert personal["text"] == " ".join(plan[i]["text"] for i in own)
+    # The text around the order's sentences goes along, so the voice keeps its tone at the seams.
+    assert personal.get("previous_text") == (plan[own[0] - 1]["text"] if own[0] > 0 else None)
+    assert personal.get("next_text") == (plan[own[-1] + 1]["text"] if own[-1] + 1 < len(plan) else None)
+    shared = [r.json() for r in voice.requests("tts") if "Emma" not in r.json()["text"]]
+    assert {b["text"] for b in shared} == {s["text"] for s in plan if s["shared"]}
+    assert not any("previous_text" in b or "next_text" in b for b in shared), "a shared sentence is said alone"
 
     generations = generations_needed(world, order_id)
     uploads = clips.requests("upload_url")
@@ -87,7 +102,7 @@ def test_captions_and_words_follow_the_providers_character_timings(world, fakes)
     script = json.loads(world.media_file(order_id, "script.json").read_text(encoding="utf-8"))
     greeting = script[0]["caption"].split()  # Santa's greeting, as this order id phrases it, names Emma
     assert "Emma" in script[0]["caption"] and len(" ".join(greeting)) <= 42
-    assert words[0]["text"] == greeting[0] and words[0]["start"] == 0
+    assert words[0]["text"] == greeting[0] and 0.5 <= words[0]["start"] <= 0.7, "after the lead-in's silence"
     assert all(a["end"] <= b["start"] for a, b in zip(words, words[1:]))
     assert cues[0]["text"] == " ".join(greeting) and cues[0]["end"] == words[len(greeting) - 1]["end"]
     assert cues[1]["start"] == words[len(greeting)]["start"], "the second caption starts with the second line's first word"
