@@ -10,6 +10,7 @@ from dagster._core.storage.local_compute_log_manager import LocalComputeLogManag
 
 from santa_videos.media.audio_cache import AudioCache
 from santa_videos.order_runs import live_runs, order_runs
+from santa_videos.orders.lipsync_ledger import LipsyncLedger
 from santa_videos.orders.table import OrderTable
 from santa_videos.partitions import video_partitions
 from santa_videos.resources.media_store import MediaStore
@@ -101,6 +102,8 @@ def erase(
     removed = cache.forget_order(order_id)
     tally["cache_entries"] += removed.entries
     tally["cache_bytes"] += removed.bytes
+    # Its own lip-sync segments' request ids; shared segments belong to no order.
+    LipsyncLedger(table.engine, "erasure").forget_order(order_id)
     table.erase_personal_data(order_id, note)
     table.mark_purged(order_id)
     tally["orders_erased"] += 1
