@@ -23,7 +23,9 @@ from bench.idle import idle_and_probes
 from bench.instance import PROJECT_ROOT, instance_config
 from bench.intake import intake_at_scale
 from bench.layers import layers_cost
+from bench.lipsync import lipsync_figures, lipsync_rows
 from bench.render_twice import render_twice
+from bench.sentences import sentence_figures, sentence_rows
 from bench.stats import (
     Row, fmt, fmt_spread, format_table, overhead_per_video, results_document, spread, videos_per_hour,
 )
@@ -96,6 +98,8 @@ def measure(args: argparse.Namespace, root: Path, storage: BenchStorage) -> dict
     figures["idle"] = asdict(idle_and_probes(root / "idle", storage, parallelism, args.window_seconds, args.probes))
     say("deadline first: urgent orders into a saturated queue")
     figures["deadline_first"] = asdict(deadline_first(root / "deadline-first", storage, parallelism))
+    figures["sentences"] = asdict(sentence_figures(root / "sentences", say=say))
+    figures["lipsync"] = asdict(lipsync_figures(root / "lipsync", say=say))
     return figures
 
 
@@ -155,6 +159,8 @@ def table_rows(figures: dict) -> list[Row]:
         Row("peak RSS daemon / code server", f"{fmt(daemon_rss, 'MB', 0)} / {fmt(code_server_rss, 'MB', 0)}"),
         Row("render same order: first / second", f"{fmt(twice['first_seconds'], 's')} / {fmt(twice['second_seconds'], 's')}",
             f"audio step {fmt(twice['first_audio_step_seconds'], 's')} / {fmt(twice['second_audio_step_seconds'], 's')}"),
+        *sentence_rows(figures["sentences"]),
+        *lipsync_rows(figures["lipsync"]),
         *(cluster_rows(figures, [full["wall_seconds"] for _, full in pairs]) if figures.get("cluster") else
           [Row("cluster rows", "n/a", cluster_available() or "not measured")]),
         Row("storage", figures.get("storage", "sqlite"), "Dagster's storage and the orders table (--storage)"),

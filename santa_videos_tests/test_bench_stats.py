@@ -58,6 +58,18 @@ def synthetic_figures() -> dict:
                  "probe_seconds": [0.8, 1.4, 0.6], "probe_clock": ["create_timestamp"] * 3},
         "deadline_first": {"non_urgent": 8, "urgent": 3, "waiting_at_urgent": 6, "urgent_first": 2,
                            "urgent_start_order": [1, 2, 4]},
+        "sentences": {
+            "warm": [{"characters_billed": 60, "script_characters": 400}],
+            "cold": [{"characters_billed": 320, "script_characters": 400}],
+            "warm_up": [{"sentences_made": 245, "seconds": 60.0}], "loudness_spread_lu": 0.3,
+            "loudness_sentences": 12, "race": {"processes": 8, "syntheses": 1, "sentence": "Ho ho ho!"},
+        },
+        "lipsync": {"orders": [
+            {"batch": "first", "strategy": "lipsync", "coverage": 1.0, "seconds_billed": 60, "speech_seconds": 40.0,
+             "picture_follows_sound": 0.98},
+            {"batch": "warm", "strategy": "lipsync", "coverage": 1.0, "seconds_billed": 15, "speech_seconds": 40.0,
+             "picture_follows_sound": 0.97},
+        ]},
         "storage": "postgres",
     }
 
@@ -90,6 +102,8 @@ def test_new_intake_and_idle_rows_are_formed_from_their_figures():
     deadline = rows["intake order: deadline-first"]
     assert deadline.value == "0.67" and deadline.goal.startswith("1.0; 2 of 3 urgent")
     assert rows["storage"].value == "postgres"
+    assert rows["characters billed per video / whole script"].value == "0.150"
+    assert rows["lip-sync seconds billed per video / speech seconds (the warm orders)"].value == "0.375"
     assert "daemon tick (evaluate, partitions, runs)" not in rows
 
 
