@@ -10,25 +10,37 @@ from santa_videos.orders.model import LANGUAGES
 def cmd_warm_cache(args: argparse.Namespace) -> int:
     import dagster as dg
 
-    from santa_videos.assets.warm_up import shared_sentences, warm_up_bill
+    from santa_videos.assets.warm_up import lipsync_bill, lipsync_offered, shared_sentences, warm_up_bill
     from santa_videos.definitions import build_definitions
     from santa_videos.instance_home import open_instance
     from santa_videos.settings import load_operations_settings, load_settings
 
     definitions = build_definitions(load_settings())
-    cost_per_1k = load_operations_settings().cost_per_1k_characters
-    with dg.build_resources({"voice": definitions.resources["voice"],
-                             "audio_cache": definitions.resources["audio_cache"]}) as resources:
-        bill = warm_up_bill(resources.voice, resources.audio_cache.cache(), args.language)
-    cost = round(bill.characters / 1000 * cost_per_1k.get(bill.provider, 0.0), 2)
+    operations = load_operations_settings()
+    wanted = {name: definitions.resources[name] for name in ("voice", "audio_cache", "clips", "media")}
+    with dg.build_resources(wanted) as resources:
+        cache = resources.audio_cache.cache()
+        bill = warm_up_bill(resources.voice, cache, args.language)
+        clips = lipsync_bill(resources.clips, resources.media, resources.voice, cache, args.language) \
+            if lipsync_offered(resources.clips) else None
+    cost = bill.characters / 1000 * operations.cost_per_1k_characters.get(bill.provider, 0.0)
     plan = {"language": args.language, "provider": bill.provider, "voice": bill.voice, "sentences": bill.sentences,
-            "missing": len(bill.missing), "characters_billed": bill.characters, "estimated_cost": cost}
+            "missing": len(bill.missing), "characters_billed": bill.characters}
+    if clips is not None:
+        cost += (clips.generations * operations.cost_per_clip.get("higgsfield", 0.0)
+                 + clips.seconds * operations.cost_per_second.get("higgsfield", 0.0))
+        plan.update(lipsync_generations=clips.generations, lipsync_seconds=clips.seconds)
+    plan["estimated_cost"] = round(cost, 2)
     if args.json:
         print(json.dumps(plan))
     else:
-        print(f"{args.language}: {bill.sentences} shared sentences, {len(bill.missing)} not yet made by "
-              f"{bill.provider} ({bill.voice}); making them bills {bill.characters} characters (about {cost:.2f})")
-    if not bill.missing:
+        print(f"{args.language}: {bill.sentences} shared sentences, {len(bill.missing)} not yet spoken by "
+              f"{bill.provider} ({bill.voice}): {bill.characters} characters billed")
+        if clips is not None:
+            print(f"lip-sync: {clips.generations} shared clips not yet made: {clips.generations} generations, "
+                  f"{clips.seconds} s billed")
+        print(f"estimated cost: {cost:.2f}")
+    if not bill.missing and not (clips and clips.generations):
         return 0
     if not args.yes:
         if not args.json:
@@ -43,7 +55,8 @@ def cmd_warm_cache(args: argparse.Namespace) -> int:
     (event,) = result.get_asset_materialization_events()
     made = {key: value.value for key, value in event.materialization.metadata.items()}
     if not args.json:
-        print(f"made {made['made']} sentences, billed {made['characters_billed']} characters")
+        print(f"made {made['made']} sentences, billed {made['characters_billed']} characters; "
+              f"{made['lipsync_generations']} lip-sync generations, {made['lipsync_seconds_billed']} s billed")
     return 0
 
 
@@ -52,9 +65,11 @@ def register(commands) -> None:
         commands, "warm-cache", examples=["santa-videos warm-cache --language en", "santa-videos warm-cache --language es --yes"],
         help="make every shared sentence of a language once, before the orders that share them",
         description="Santa's sentences that hold nothing of an order's own (the greetings, the ages, the catalog "
-        "lines, the goodbyes) are spoken once and kept in the audio cache for every order. This prints how many of "
-        "a language's shared sentences are not yet made by the voice orders would use and what making them bills "
-        "(ELEVENLABS_COST_PER_1K_CHARACTERS), and makes them only with --yes, by materializing the "
+        "lines, the goodbyes) are spoken once and kept in the audio cache for every order, and, where lip-sync is "
+        "offered (SANTA_CLIP_STRATEGIES with a Higgsfield key), lip-synced once and kept in the media store. This "
+        "prints how many of a language's shared sentences are not yet made by the voice and lip-sync orders "
+        "would use and what making them bills (ELEVENLABS_COST_PER_1K_CHARACTERS, HIGGSFIELD_COST_PER_CLIP, "
+        "HIGGSFIELD_COST_PER_SECOND), and makes them only with --yes, by materializing the "
         "`shared_sentences` asset's partition for the language in the Dagster instance (the same as the UI's "
         "Materialize button).",
     )
