@@ -65,14 +65,28 @@ def test_a_shared_sentence_has_a_generation_of_its_own_long_enough_for_any_follo
     assert (first.offset, first.hold) == (0, 10), "the first slot holds the clip's first frame for its longer lead-in"
 
 
-def test_personal_sentences_are_packed_in_order_into_as_few_generations_as_fit():
+def test_the_orders_own_sentences_are_paid_for_without_the_silence_around_them():
     sentences, duration = TYPICAL
     personal = [g for g in plan_generations(plan_slots(sentences, duration)) if not g.shared]
-    assert len(personal) == 1, "three sentences of the order's own, 10.75 s with their pauses: one generation"
+    # 10.75 s with their pauses and the speech's tail would bill 15 s; the sentences with their preroll and a
+    # short decay are 9.6 s: one 10 s generation.
     (pack,) = personal
-    assert pack.duration == 15 and pack.silence == 0
-    assert [p.offset for p in pack.pieces] == [0, pack.pieces[0].frames, pack.pieces[0].frames + pack.pieces[1].frames]
-    assert pack.audio_seconds == pytest.approx(sum(p.frames for p in pack.pieces) / FPS)
+    assert pack.duration == 10 and pack.silence == 0
+    own = [s for s in sentences if not s.shared]
+    expected = [(s.seconds + PREROLL_SECONDS + 0.2) * FPS for s in own]
+    assert all(abs(p.take - frames) <= 1 for p, frames in zip(pack.pieces, expected))
+    assert [p.offset for p in pack.pieces] == [0, pack.pieces[0].take, pack.pieces[0].take + pack.pieces[1].take]
+    assert pack.audio_seconds == pytest.approx(sum(p.take for p in pack.pieces) / FPS)
+    assert all(p.frames >= p.take for p in pack.pieces), "the rest of each slot holds the piece's last frame"
+    assert all(p.covered(pack.duration * FPS) == p.frames for p in pack.pieces)
+
+
+def test_the_orders_own_sentences_are_packed_to_bill_the_fewest_seconds():
+    # Parts of 3, 8 and 6 s: packed in speech order, 3 + 8 then 6 bill 15 + 10 s; 3 + 6 and 8 bill 10 + 10 s.
+    sentences, duration = speech((2.6, False), (1.0, True), (7.6, False), (1.0, True), (5.6, False))
+    personal = [g for g in plan_generations(plan_slots(sentences, duration)) if not g.shared]
+    assert sum(g.duration for g in personal) == 20 and len(personal) == 2
+    assert all(g.audio_seconds <= g.duration for g in personal)
 
 
 def test_no_generation_is_over_15_seconds_and_every_duration_is_5_10_or_15():

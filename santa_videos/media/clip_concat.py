@@ -40,7 +40,8 @@ def clip_frames(path: Path) -> int:
 
 def _piece(stream, piece: Piece, clip_frames: int):
     start = min(piece.offset, max(clip_frames - 1, 0))
-    take = max(1, min(piece.frames - piece.hold, clip_frames - start))
+    wanted = piece.frames - piece.hold if piece.take is None else piece.take
+    take = max(1, min(wanted, piece.frames - piece.hold, clip_frames - start))
     hold = min(piece.hold, piece.frames - take)
     stream = stream.trim(start_frame=start, end_frame=start + take).setpts("PTS-STARTPTS")
     if hold > 0:

@@ -5,8 +5,10 @@ A generation lasts 5, 10 or 15 s and takes at most that much audio, so a whole s
 PREROLL_SECONDS before their sentence, inside the pause, so the seams between pieces fall in silence. A shared
 sentence (the same audio for every order that has it) gets a generation of its own, made once for everyone: its
 audio is the preroll's silence and the sentence, its duration long enough for any pause that may follow. An order's
-own sentences are packed in speech order into as few generations as the durations allow, each slot's audio cut
-from the speech as it is (preroll and following pause included), and cut back out of the generated clip.
+own sentences are paid for by the second, so each goes to the provider from its preroll to TAIL_KEEP_SECONDS after
+its last sound: the silence around it (the lead-in, the rest of the pause, the speech's tail) is the piece's first
+or last frame held. They are packed into the generations whose durations add up to the least, and cut back out of
+the generated clips.
 
 Everything is counted in video frames, so the pieces add up to the speech to the frame.
 """
@@ -18,6 +20,9 @@ FPS = 25
 SPEAK_DURATIONS = (5, 10, 15)
 MAX_FRAMES = SPEAK_DURATIONS[-1] * FPS
 PREROLL_SECONDS = 0.2
+TAIL_KEEP_SECONDS = 0.2  # after a sentence's last sound: its decay, and Santa's mouth closing
+# Packings are searched exhaustively up to this many parts of an order's own (Bell(8) = 4,140 partitions).
+EXHAUSTIVE_PARTS = 8
 LONGEST_PAUSE_SECONDS = 1.0  # the speech's tail; pauses between sentences are shorter
 
 
@@ -50,16 +55,20 @@ class Slot:
 @dataclass(frozen=True)
 class Piece:
     """A stretch of the final clip taken from one generation's clip: `frames` frames from frame `offset` of the
-    clip, after its first frame was shown `hold` times (the first slot's longer lead-in)."""
+    clip, after its first frame was shown `hold` times (a longer lead-in than the preroll); only `take` frames of
+    the clip when given, the last of them then held to the piece's end (silence the provider was not paid for)."""
 
     first: int
     frames: int
     offset: int = 0
     hold: int = 0
+    take: int | None = None
 
     def covered(self, clip_frames: int) -> int:
         """Frames of the piece the clip really has (a clip shorter than planned is padded with its last frame)."""
-        return min(self.frames, self.hold + max(0, clip_frames - self.offset))
+        wanted = self.frames - self.hold if self.take is None else self.take
+        available = max(0, clip_frames - self.offset)
+        return self.frames if available >= wanted else min(self.frames, self.hold + available)
 
 
 @dataclass(frozen=True)
@@ -138,21 +147,81 @@ def shared_generations(slots: list[Slot], preroll: float = PREROLL_SECONDS) -> l
     return generations
 
 
-def personal_generations(slots: list[Slot], preroll: float = PREROLL_SECONDS) -> list[Generation]:
-    """The other slots, split where longer than a generation, packed in speech order into generations of at most
-    MAX_FRAMES of audio."""
-    parts = [part for slot in slots if not fits_shared(slot.sentence, preroll) for part in split_slot(slot)]
-    packs: list[list[tuple[int, int]]] = []
-    for first, last in parts:
-        if packs and sum(b - a for a, b in packs[-1]) + last - first <= MAX_FRAMES:
-            packs[-1].append((first, last))
+@dataclass(frozen=True)
+class Part:
+    """Frames [first, last) of the clip for an order's own sentence: `hold` frames of lead-in, then the provider's
+    clip up to frame `keep`, then its last frame held to `last`."""
+
+    first: int
+    last: int
+    hold: int
+    keep: int
+
+    @property
+    def paid(self) -> int:
+        return self.keep - self.first - self.hold
+
+
+def personal_parts(slots: list[Slot], preroll: float = PREROLL_SECONDS) -> list[Part]:
+    """The slots no shared generation covers, cut to what must be lip-synced; a slot longer than a generation
+    is split into even parts first."""
+    parts = []
+    for slot in slots:
+        if fits_shared(slot.sentence, preroll):
+            continue
+        bounds = split_slot(slot)
+        begins = round((slot.sentence.start - preroll) * FPS)
+        ends = round((slot.sentence.end + TAIL_KEEP_SECONDS) * FPS)
+        for number, (first, last) in enumerate(bounds):
+            hold = max(0, min(begins - first, last - first - 1)) if number == 0 else 0
+            keep = max(first + hold + 1, min(last, ends)) if number == len(bounds) - 1 else last
+            parts.append(Part(first, last, hold, keep))
+    return parts
+
+
+def _billed(packs: list[list[Part]]) -> int:
+    return sum(speak_duration(sum(part.paid for part in pack) / FPS) for pack in packs)
+
+
+def _partitions(parts: list[Part]):
+    if not parts:
+        yield []
+        return
+    first, rest = parts[0], parts[1:]
+    for partition in _partitions(rest):
+        for index in range(len(partition)):
+            yield partition[:index] + [[first, *partition[index]]] + partition[index + 1:]
+        yield [[first], *partition]
+
+
+def _fits(pack: list[Part]) -> bool:
+    return sum(part.paid for part in pack) <= MAX_FRAMES
+
+
+def pack_parts(parts: list[Part]) -> list[list[Part]]:
+    """The packs of at most a generation's audio that bill the fewest seconds (then the fewest generations); first
+    fit in speech order when there are too many parts to try every packing."""
+    if len(parts) <= EXHAUSTIVE_PARTS:
+        packings = [p for p in _partitions(parts) if all(_fits(pack) for pack in p)]
+        best = min(packings, key=lambda p: (_billed(p), len(p)))
+        return sorted((sorted(pack, key=lambda part: part.first) for pack in best), key=lambda pack: pack[0].first)
+    packs: list[list[Part]] = []
+    for part in parts:
+        home = next((pack for pack in packs if _fits([*pack, part])), None)
+        if home is None:
+            packs.append([part])
         else:
-            packs.append([(first, last)])
+            home.append(part)
+    return packs
+
+
+def personal_generations(slots: list[Slot], preroll: float = PREROLL_SECONDS) -> list[Generation]:
     generations = []
-    for pack in packs:
-        offsets = [sum(b - a for a, b in pack[:n]) for n in range(len(pack) + 1)]
-        pieces = tuple(Piece(first, last - first, offset) for (first, last), offset in zip(pack, offsets))
-        spans = tuple((first / FPS, last / FPS) for first, last in pack)
+    for pack in pack_parts(personal_parts(slots, preroll)):
+        offsets = [sum(part.paid for part in pack[:n]) for n in range(len(pack) + 1)]
+        pieces = tuple(Piece(part.first, part.last - part.first, offset, part.hold, part.paid)
+                       for part, offset in zip(pack, offsets))
+        spans = tuple(((part.first + part.hold) / FPS, part.keep / FPS) for part in pack)
         generations.append(Generation(False, speak_duration(offsets[-1] / FPS), 0.0, spans, pieces))
     return generations
 
