@@ -84,11 +84,11 @@ def test_a_twin_says_the_very_shared_sentences_of_its_order_as_another_child(see
 
 
 def test_the_environment_is_put_back_as_it_was(monkeypatch):
-    monkeypatch.setenv("BENCH_TEST_KEPT", "before")
-    monkeypatch.delenv("BENCH_TEST_NEW", raising=False)
-    with environment({"BENCH_TEST_NEW": "during"}, removed=("BENCH_TEST_KEPT",)):
-        assert os.environ["BENCH_TEST_NEW"] == "during" and "BENCH_TEST_KEPT" not in os.environ
-    assert os.environ["BENCH_TEST_KEPT"] == "before" and "BENCH_TEST_NEW" not in os.environ
+    monkeypatch.setenv("bench_test_kept", "before")
+    monkeypatch.delenv("bench_test_new", raising=False)
+    with environment({"bench_test_new": "during"}, removed=("bench_test_kept",)):
+        assert os.environ["bench_test_new"] == "during" and "bench_test_kept" not in os.environ
+    assert os.environ["bench_test_kept"] == "before" and "bench_test_new" not in os.environ
 
 
 def lipsync_order(batch: str, seconds_billed: int, speech_seconds: float, coverage: float = 1.0,
