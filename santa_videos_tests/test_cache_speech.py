@@ -37,7 +37,7 @@ def test_shared_sentences_are_paid_once_and_an_order_pays_for_its_own(world, fak
     missed = world.metadata(result, "audio")
     plan = json.loads(world.media_file(first, "plan.json").read_text())["sentences"]
     shared = list(dict.fromkeys(s["text"] for s in plan if s["shared"]))  # "Ho ho ho!" may come twice
-    personal = [s["text"] for s in plan if not s["shared"]]
+    personal = list(dict.fromkeys(s["text"] for s in plan if not s["shared"]))  # each paid once
     assert shared and personal
     # Each new shared sentence alone (its audio serves every order), the order's own in one request.
     assert sorted(tts_texts(voice)) == sorted([*shared, " ".join(personal)])
@@ -66,7 +66,7 @@ def test_shared_sentences_are_paid_once_and_an_order_pays_for_its_own(world, fak
     new_texts = tts_texts(voice)[len(shared) + 1:]
     assert len(new_texts) == 1 and "Olivia" in new_texts[0]
     assert result["characters_billed"] == len(new_texts[0]) < missed["characters_billed"] / 2
-    with_name = [s for s in plan if "Emmah" in s["text"]]
+    with_name = {s["text"] for s in plan if "Emmah" in s["text"]}
     assert result["sentences_cached"] == len(plan) - len(with_name), "the parent's same words are in the cache too"
 
     # Erasing an order removes its own sentences, never the shared ones.

@@ -70,7 +70,7 @@ def test_the_sdk_and_httpx_send_what_the_apis_document(world, fakes):
     plan = json.loads(world.media_file(order_id, "plan.json").read_text(encoding="utf-8"))["sentences"]
     own = [index for index, sentence in enumerate(plan) if not sentence["shared"]]
     (personal,) = [r.json() for r in voice.requests("tts") if "Emma" in r.json()["text"]]
-    assert personal["text"] == " ".join(plan[i]["text"] for i in own)
+    assert personal["text"] == " ".join(dict.fromkeys(plan[i]["text"] for i in own)), "each said once, paid once"
     # The text around the order's sentences goes along, so the voice keeps its tone at the seams.
     assert personal.get("previous_text") == (plan[own[0] - 1]["text"] if own[0] > 0 else None)
     assert personal.get("next_text") == (plan[own[-1] + 1]["text"] if own[-1] + 1 < len(plan) else None)

@@ -106,14 +106,20 @@ def _speak_with(name, voice, cache, lines, plan, language, out, workdir, order_i
 
     personal = [i for i in range(len(plan)) if not plan[i].shared and i not in cached]
     if personal:
+        # A sentence the order says twice ("Merry Christmas, Emma!" in the greeting and the goodbye) is paid once.
+        first_of = {plan[i].text: i for i in reversed(personal)}
+        unique = sorted(first_of.values())
         context = (plan[personal[0] - 1].text if personal[0] > 0 else "",
                    plan[personal[-1] + 1].text if personal[-1] + 1 < len(plan) else "")
-        made, chars = voice.voice_sentences(name, [plan[i].text for i in personal], language,
-                                            [paths[i] for i in personal], workdir, context, requests, log)
+        made, chars = voice.voice_sentences(name, [plan[i].text for i in unique], language,
+                                            [paths[i] for i in unique], workdir, context, requests, log)
         billed += chars
-        for index, sentence in zip(personal, made):
-            voiced[index] = sentence
+        for index, sentence in zip(unique, made):
             _store(cache, keys[index], sentence, name, voice.voice(name, language), order_id)
+        for index in personal:
+            voiced[index] = made[unique.index(first_of[plan[index].text])]
+            if index not in unique:
+                cached.add(index)  # said again: the same audio, not paid again
 
     log(f"speech: {len(cached)} of {len(plan)} sentences from the audio cache, {billed} characters billed")
     speech, words, timings = assemble([voiced[i] for i in range(len(plan))], lines, plan, out)
