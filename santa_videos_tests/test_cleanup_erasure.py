@@ -19,6 +19,7 @@ from santa_videos.definitions import build_definitions
 from santa_videos.media.photo_card import PHOTO_FILE
 from santa_videos.resources.audio_cache import open_audio_cache
 from santa_videos.resources.media_store import media_store
+from santa_videos.script.lines import speech_plan, write_script
 from santa_videos.settings import load_operations_settings
 from santa_videos_tests.conftest import PROJECT_ROOT, make_order, subprocess_env
 from santa_videos_tests.s3 import store_env  # noqa: F401 (fixture)
@@ -93,7 +94,10 @@ def test_forget_leaves_the_canary_name_nowhere(instance, settings, table, tmp_pa
     kept = table.get(bystander.order_id)
     assert kept.child_name == "Bartholomew" and kept.erased_at is None
     assert media.stat(bystander.order_id, "script.json") is not None
-    assert cache.entries() == []
+    # Only the shared sentences stay: every order says them, they hold nothing of any child.
+    said = write_script(canary.order_id, canary.child_name, canary.spoken_name, canary.age, canary.language,
+                        canary.mentions)
+    assert len(cache.entries()) == len({s.text for s in speech_plan(said, canary.language) if s.shared})
     assert instance.has_dynamic_partition("videos", bystander.order_id)
 
 
