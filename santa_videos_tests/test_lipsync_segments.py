@@ -89,6 +89,17 @@ def test_the_orders_own_sentences_are_packed_to_bill_the_fewest_seconds():
     assert all(g.audio_seconds <= g.duration for g in personal)
 
 
+def test_the_orders_own_sentence_said_twice_is_generated_once():
+    sentences, duration = speech((1.0, True), (1.5, False), (3.0, True), (1.5, False))
+    sentences[1] = Sentence(sentences[1].start, sentences[1].end, False, "merry-christmas-emma")
+    sentences[3] = Sentence(sentences[3].start, sentences[3].end, False, "merry-christmas-emma")
+    (pack,) = [g for g in plan_generations(plan_slots(sentences, duration)) if not g.shared]
+    assert len(pack.spans) == 1 and pack.duration == 5
+    first, again = pack.pieces
+    assert first.offset == again.offset == 0 and first.take == again.take
+    assert again.first == plan_slots(sentences, duration)[3].first
+
+
 def test_no_generation_is_over_15_seconds_and_every_duration_is_5_10_or_15():
     sentences, duration = speech(*[(seconds, seconds > 3) for seconds in (4.5, 2.0, 6.3, 3.9, 1.0, 7.7, 2.2, 9.8, 0.6)])
     for generation in plan_generations(plan_slots(sentences, duration)):

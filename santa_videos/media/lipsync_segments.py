@@ -156,6 +156,7 @@ class Part:
     last: int
     hold: int
     keep: int
+    key: str = ""  # the sentence's audio, for a whole sentence: the same key and length is the same clip
 
     @property
     def paid(self) -> int:
@@ -175,7 +176,7 @@ def personal_parts(slots: list[Slot], preroll: float = PREROLL_SECONDS) -> list[
         for number, (first, last) in enumerate(bounds):
             hold = max(0, min(begins - first, last - first - 1)) if number == 0 else 0
             keep = max(first + hold + 1, min(last, ends)) if number == len(bounds) - 1 else last
-            parts.append(Part(first, last, hold, keep))
+            parts.append(Part(first, last, hold, keep, slot.sentence.key if len(bounds) == 1 else ""))
     return parts
 
 
@@ -216,11 +217,23 @@ def pack_parts(parts: list[Part]) -> list[list[Part]]:
 
 
 def personal_generations(slots: list[Slot], preroll: float = PREROLL_SECONDS) -> list[Generation]:
+    """The order's own parts in their packs; a sentence said twice (the name in the greeting and the goodbye, the
+    same audio) is generated once and both its slots are cut from that clip."""
+    unique, again = [], []
+    for part in personal_parts(slots, preroll):
+        same = next((seen for seen in unique if part.key and (seen.key, seen.paid) == (part.key, part.paid)), None)
+        if same is None:
+            unique.append(part)
+        else:
+            again.append((part, same))
     generations = []
-    for pack in pack_parts(personal_parts(slots, preroll)):
+    for pack in pack_parts(unique):
         offsets = [sum(part.paid for part in pack[:n]) for n in range(len(pack) + 1)]
-        pieces = tuple(Piece(part.first, part.last - part.first, offset, part.hold, part.paid)
-                       for part, offset in zip(pack, offsets))
+        at = {id(part): offset for part, offset in zip(pack, offsets)}
+        placed = [(part, at[id(part)]) for part in pack]
+        placed += [(part, at[id(same)]) for part, same in again if id(same) in at]
+        pieces = tuple(sorted((Piece(part.first, part.last - part.first, offset, part.hold, part.paid)
+                               for part, offset in placed), key=lambda piece: piece.first))
         spans = tuple(((part.first + part.hold) / FPS, part.keep / FPS) for part in pack)
         generations.append(Generation(False, speak_duration(offsets[-1] / FPS), 0.0, spans, pieces))
     return generations
