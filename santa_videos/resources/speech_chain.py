@@ -64,7 +64,8 @@ class SpeechChain(dg.ConfigurableResource):
         try:
             locators = self.elevenlabs.pronunciation_locators(self.pronunciation_rules(language), attempts, log)
         finally:
-            requests["elevenlabs"] = requests.get("elevenlabs", 0) + attempts.count
+            if attempts.count:
+                requests["elevenlabs_dictionary"] = requests.get("elevenlabs_dictionary", 0) + attempts.count
         voiced, billed = [], 0
         for first, last in _requests(sentences):
             previous = sentences[first - 1] if first > 0 else context[0]
