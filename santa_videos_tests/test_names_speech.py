@@ -15,6 +15,7 @@ from santa_videos.resources.media_store import media_store
 from santa_videos.resources.names import NameLexicon
 from santa_videos.script.lines import speech_plan, write_script
 from santa_videos.script.shared_catalog import shared_sentences
+from santa_videos.settings import load_settings
 
 pytestmark = pytest.mark.unit
 
@@ -29,16 +30,10 @@ LEXICON = (
 
 
 def chain(tmp_path, text: str, model: str = "eleven_multilingual_v2"):
-    path = tmp_path / f"lexicon-{abs(hash((text, model)))}.csv"
+    path = tmp_path / f"lexicon-{len(list(tmp_path.glob('lexicon-*.csv')))}.csv"
     path.write_text(text, encoding="utf-8")
-    voice = build_voice(_settings(), load_provider_settings(), NameLexicon(location=str(path), media=media_store()))
+    voice = build_voice(load_settings(), load_provider_settings(), NameLexicon(location=str(path), media=media_store()))
     return voice.model_copy(update={"elevenlabs": voice.elevenlabs.model_copy(update={"model_id": model})})
-
-
-def _settings():
-    from santa_videos.settings import load_settings
-
-    return load_settings()
 
 
 def plan_with(voice):

@@ -158,14 +158,14 @@ class ElevenLabsVoice(dg.ConfigurableResource):
 
     def voice_sentences(
         self, sentences: list[str], language: str, outs: list[Path], workdir: Path, attempts: Attempts,
-        log: Callable[[str], None], previous_text: str = "", next_text: str = "", locators: list[dict] = (),
+        log: Callable[[str], None], previous_text: str = "", next_text: str = "", locators: list[dict] | None = None,
     ) -> VoicedRequest:
         """One request speaking `sentences` in a row (with the text around them as context, so the voice keeps
         its tone across the seams), cut back into one levelled WAV per sentence at `outs`."""
         text, spans = join_sentences(sentences)
         client = self._client()
         response = call_with_retries(
-            lambda: self._request(client, text, language, previous_text, next_text, list(locators)), self._budget(),
+            lambda: self._request(client, text, language, previous_text, next_text, locators or []), self._budget(),
             attempts, log,
             "speech",
         )
