@@ -8,11 +8,13 @@ from santa_videos.assets.metrics import pipeline_metrics
 from santa_videos.assets.warm_up import shared_sentences
 from santa_videos.jobs import VIDEO_ASSETS, video_job
 from santa_videos.logs import santa_console_logger
+from santa_videos.names.location import configured_location
 from santa_videos.providers.settings import load_provider_settings
 from santa_videos.providers.wiring import build_clips, build_voice
 from santa_videos.resources.audio_cache import AudioCacheResource
 from santa_videos.resources.encoder import VideoEncoder
 from santa_videos.resources.media_store import media_store
+from santa_videos.resources.names import NameLexicon
 from santa_videos.resources.orders import OrdersResource
 from santa_videos.resources.retention import RetentionResource
 from santa_videos.schedules.cleanup import cleanup_job, cleanup_schedule, retention_cleanup
@@ -31,11 +33,14 @@ def build_resources(settings: Settings) -> dict:
     operations = load_operations_settings()
     # SANTA_MEDIA_URL picks the store: this machine's data folder, or a bucket every machine shares.
     media = media_store(env_var_credentials=True)
+    # SANTA_NAME_LEXICON: how the shop says the names its voices get wrong, the same for every order.
+    names = NameLexicon(location=configured_location(), media=media)
     return {
         "orders": OrdersResource(db_url=settings.orders_db_url),
         "media": media,
         # SANTA_PROVIDERS picks the chains: local (espeak-ng, local clips) or real (paid APIs in front of them).
-        "voice": build_voice(settings, providers),
+        "names": names,
+        "voice": build_voice(settings, providers, names),
         "clips": build_clips(settings, providers),
         "encoder": VideoEncoder(
             preset=settings.x264_preset, threads=settings.ffmpeg_threads, timeout_seconds=settings.ffmpeg_timeout_seconds

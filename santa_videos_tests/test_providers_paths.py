@@ -41,7 +41,8 @@ def test_a_lipsync_order_is_delivered_with_one_speech_call_per_sentence_and_one_
     audio = world.metadata(result, "audio")
     assert (audio["provider"], audio["voice"], audio["skipped"]) == ("elevenlabs", "santa-voice", "none")
     assert audio["characters_billed"] == sum(len(r.json()["text"]) for r in voice.requests("tts")) > 50
-    assert audio["provider_requests"] == {"elevenlabs": requests}
+    # The name lexicon's pronunciation dictionary is made once, on this first order's first request.
+    assert audio["provider_requests"] == {"elevenlabs": requests, "elevenlabs_dictionary": 1}
     clip = world.metadata(result, "clip")
     assert (clip["provider"], clip["strategy_requested"], clip["strategy"], clip["skipped"]) == (
         "higgsfield", "lipsync", "lipsync", "none")
@@ -67,6 +68,9 @@ def test_the_sdk_and_httpx_send_what_the_apis_document(world, fakes):
         assert body["model_id"] == "eleven_multilingual_v2"
         assert set(body["voice_settings"]) >= {"stability", "similarity_boost", "style", "use_speaker_boost", "speed"}
         assert "language_code" not in body, "multilingual_v2 refuses language_code"
+        (dictionary_id,) = voice.dictionaries
+        assert body["pronunciation_dictionary_locators"] == [
+            {"pronunciation_dictionary_id": dictionary_id, "version_id": voice.dictionaries[dictionary_id]["version_id"]}]
     plan = json.loads(world.media_file(order_id, "plan.json").read_text(encoding="utf-8"))["sentences"]
     own = [index for index, sentence in enumerate(plan) if not sentence["shared"]]
     (personal,) = [r.json() for r in voice.requests("tts") if "Emma" in r.json()["text"]]

@@ -33,7 +33,8 @@ def test_transient_faults_are_retried_and_elevenlabs_still_serves(world, fakes, 
     assert voice.count("tts") == len(faults) + clean_requests(world, order_id)
     audio = world.metadata(result, "audio")
     assert (audio["provider"], audio["skipped"]) == ("elevenlabs", "none")
-    assert audio["provider_requests"] == {"elevenlabs": len(faults) + clean_requests(world, order_id)}
+    assert audio["provider_requests"] == {"elevenlabs": len(faults) + clean_requests(world, order_id),
+                                         "elevenlabs_dictionary": 1}
 
 
 def test_retry_after_is_honoured(world, fakes):

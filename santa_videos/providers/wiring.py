@@ -6,7 +6,10 @@ import dagster as dg
 from santa_videos.providers.settings import ProviderSettings
 from santa_videos.resources.clip_chain import ClipChain
 from santa_videos.resources.elevenlabs import ElevenLabsVoice
+from santa_videos.names.location import configured_location
 from santa_videos.resources.higgsfield import HiggsfieldClips
+from santa_videos.resources.media_store import media_store
+from santa_videos.resources.names import NameLexicon
 from santa_videos.resources.speech_chain import SpeechChain
 from santa_videos.resources.voice import EspeakVoice
 from santa_videos.settings import Settings
@@ -26,9 +29,10 @@ def _retry_policy(providers: ProviderSettings) -> dict:
     }
 
 
-def build_voice(settings: Settings, providers: ProviderSettings) -> SpeechChain:
+def build_voice(settings: Settings, providers: ProviderSettings, names: NameLexicon | None = None) -> SpeechChain:
     return SpeechChain(
         providers=providers.speech_chain,
+        names=names or NameLexicon(location=configured_location(), media=media_store()),
         elevenlabs=ElevenLabsVoice(
             api_key=_key("ELEVENLABS_API_KEY", providers.elevenlabs_key_set),
             voice_id=providers.voice_id,
@@ -37,6 +41,7 @@ def build_voice(settings: Settings, providers: ProviderSettings) -> SpeechChain:
             base_url=providers.elevenlabs_base_url,
             timeout_seconds=providers.elevenlabs_timeout_seconds,
             ffmpeg_timeout_seconds=settings.ffmpeg_timeout_seconds,
+            dictionaries_db_url=settings.orders_db_url,
             **_retry_policy(providers),
             **providers.elevenlabs_voice_settings,
         ),

@@ -8,6 +8,7 @@ from santa_videos.media.audio_cache import AudioCache, cache_key
 from santa_videos.media.loudness import TARGET_LUFS
 from santa_videos.media.speech import SAMPLE_RATE
 from santa_videos.media.store_audio_cache import StoreAudioCache
+from santa_videos.names.speech_rules import rules_applying
 from santa_videos.orders.table import OrderTable
 from santa_videos.resources.media_store import MediaStore
 from santa_videos.resources.speech_chain import SpeechChain
@@ -42,7 +43,8 @@ class AudioCacheResource(dg.ConfigurableResource):
 
 
 def sentence_audio_key(voice: SpeechChain, provider: str, language: str, text: str) -> str:
-    """The cache key of one sentence spoken by `provider` (a chain name) as the chain is configured now."""
+    """The cache key of one sentence spoken by `provider` (a chain name) as the chain is configured now, and as the
+    name lexicon says the names in it (only the lexicon's rules that apply to `text` count)."""
     if provider == "elevenlabs":
         eleven = voice.elevenlabs
         settings = {
@@ -50,7 +52,11 @@ def sentence_audio_key(voice: SpeechChain, provider: str, language: str, text: s
             "use_speaker_boost": eleven.use_speaker_boost, "speed": eleven.speed, "language": language,
             "loudness": TARGET_LUFS,
         }
+        pronunciation = rules_applying(voice.pronunciation_rules(language), text)
+        if pronunciation:
+            settings["pronunciation"] = pronunciation
         return cache_key("elevenlabs", eleven.voice_id, eleven.model_id, settings, eleven.output_format, text)
     espeak = voice.espeak
     settings = {"speed_wpm": espeak.speed_wpm, "pitch": espeak.pitch, "language": language, "loudness": TARGET_LUFS}
-    return cache_key("espeak-ng", espeak.voice_for(language), "espeak-ng", settings, f"wav_{SAMPLE_RATE}", text)
+    return cache_key("espeak-ng", espeak.voice_for(language), "espeak-ng", settings, f"wav_{SAMPLE_RATE}",
+                     voice.names.espeak_text(text, language))

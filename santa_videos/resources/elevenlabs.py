@@ -9,13 +9,14 @@ from typing import TYPE_CHECKING
 
 import dagster as dg
 import httpx
-from pydantic import Field
+from pydantic import Field, PrivateAttr
 
 from santa_videos.media.audio_convert import input_args
 from santa_videos.media.ffmpeg_run import MediaError
 from santa_videos.media.loudness import level_sentence
 from santa_videos.media.sentence_cuts import SentenceCut, VoicedSentence, join_sentences, sentence_cuts
 from santa_videos.media.timings import Word, words_from_characters
+from santa_videos.names.dictionaries import DictionaryLocator, DictionaryRecords, rules_hash
 from santa_videos.providers.errors import (
     PermanentProviderError, ProviderError, QuotaExceeded, TransientProviderError, detail_status, detail_text,
     retry_after_seconds,
@@ -83,6 +84,10 @@ class ElevenLabsVoice(dg.ConfigurableResource):
     retry_base_seconds: float = 1.0
     retry_budget_seconds: float = 90
     ffmpeg_timeout_seconds: float = 120
+    # Where the pronunciation dictionaries made from the name lexicon are recorded (the orders database); empty:
+    # no dictionary is sent.
+    dictionaries_db_url: str = ""
+    _locators: dict = PrivateAttr(default_factory=dict)
 
     def missing_configuration(self) -> str:
         """Why this voice cannot be used at all ('' when it can): checked before any request is paid for."""
@@ -100,16 +105,47 @@ class ElevenLabsVoice(dg.ConfigurableResource):
     def _budget(self) -> RetryBudget:
         return RetryBudget(self.max_attempts, self.retry_base_seconds, 30.0, self.retry_budget_seconds)
 
-    def _request(self, client: "ElevenLabs", text: str, language: str, previous_text: str, next_text: str):
+    def pronunciation_locators(self, rules: list[dict], attempts: Attempts, log: Callable[[str], None]) -> list[dict]:
+        """The locator of the pronunciation dictionary holding `rules`, created the first time these rules are
+        used (on this API) and recorded; none without rules or a place to record them."""
+        if not rules or not self.dictionaries_db_url:
+            return []
+        key = rules_hash(rules, self.base_url)
+        if key not in self._locators:
+            from santa_videos.resources.orders import table_at
+
+            records = DictionaryRecords(table_at(self.dictionaries_db_url).engine)
+            locator = records.find(key)
+            if locator is None:
+                client = self._client()
+                created = call_with_retries(lambda: self._create_dictionary(client, rules, key), self._budget(),
+                                            attempts, log, "pronunciation dictionary")
+                locator = records.keep(key, DictionaryLocator(created.id, created.version_id), len(rules))
+                log(f"pronunciation dictionary {locator.dictionary_id} created with {len(rules)} rules")
+            self._locators[key] = locator
+        return [self._locators[key].as_request()]
+
+    def _create_dictionary(self, client: "ElevenLabs", rules: list[dict], key: str):
+        try:
+            return client.pronunciation_dictionaries.create_from_rules(
+                rules=rules, name=f"santa-videos names {key[:12]}",
+                description="How Santa says names, made from the shop's name lexicon", request_options={"max_retries": 0},
+            )
+        except (_api_error(), httpx.HTTPError, ValueError) as exc:
+            raise classify(exc) from None
+
+    def _request(self, client: "ElevenLabs", text: str, language: str, previous_text: str, next_text: str,
+                 locators: list[dict]):
         from elevenlabs import VoiceSettings
 
         # multilingual_v2 refuses language_code; other models are told the language. None would be sent as null.
         language_option = {} if "multilingual_v2" in self.model_id else {"language_code": language}
         context = {name: value for name, value in (("previous_text", previous_text), ("next_text", next_text)) if value}
+        dictionaries = {"pronunciation_dictionary_locators": locators} if locators else {}
         try:
             return client.text_to_speech.with_raw_response.convert_with_timestamps(
                 voice_id=self.voice_id, text=text, model_id=self.model_id, output_format=self.output_format,
-                **language_option, **context,
+                **language_option, **context, **dictionaries,
                 voice_settings=VoiceSettings(
                     stability=self.stability, similarity_boost=self.similarity_boost, style=self.style,
                     use_speaker_boost=self.use_speaker_boost, speed=self.speed,
@@ -122,14 +158,15 @@ class ElevenLabsVoice(dg.ConfigurableResource):
 
     def voice_sentences(
         self, sentences: list[str], language: str, outs: list[Path], workdir: Path, attempts: Attempts,
-        log: Callable[[str], None], previous_text: str = "", next_text: str = "",
+        log: Callable[[str], None], previous_text: str = "", next_text: str = "", locators: list[dict] | None = None,
     ) -> VoicedRequest:
         """One request speaking `sentences` in a row (with the text around them as context, so the voice keeps
         its tone across the seams), cut back into one levelled WAV per sentence at `outs`."""
         text, spans = join_sentences(sentences)
         client = self._client()
         response = call_with_retries(
-            lambda: self._request(client, text, language, previous_text, next_text), self._budget(), attempts, log,
+            lambda: self._request(client, text, language, previous_text, next_text, locators or []), self._budget(),
+            attempts, log,
             "speech",
         )
         data = response.data

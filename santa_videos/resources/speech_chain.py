@@ -10,9 +10,11 @@ from pathlib import Path
 import dagster as dg
 
 from santa_videos.media.sentence_cuts import VoicedSentence
+from santa_videos.names.speech_rules import reads_phonemes
 from santa_videos.providers.errors import ProviderError
 from santa_videos.providers.retry import Attempts
 from santa_videos.resources.elevenlabs import ElevenLabsVoice
+from santa_videos.resources.names import NameLexicon
 from santa_videos.resources.voice import EspeakVoice
 
 SPEECH_PROVIDERS = ("elevenlabs", "espeak")
@@ -24,6 +26,7 @@ class SpeechChain(dg.ConfigurableResource):
     """Santa's voice: ElevenLabs first when configured, espeak-ng (offline, free) as the last resort."""
 
     providers: list[str] = ["espeak"]
+    names: NameLexicon
     elevenlabs: ElevenLabsVoice
     espeak: EspeakVoice
 
@@ -41,17 +44,28 @@ class SpeechChain(dg.ConfigurableResource):
     def voice(self, name: str, language: str) -> str:
         return self.elevenlabs.voice_id if name == "elevenlabs" else self.espeak.voice_for(language)
 
+    def pronunciation_rules(self, language: str) -> list[dict]:
+        """The name lexicon's rules ElevenLabs gets for `language` with the configured model."""
+        return self.names.dictionary_rules(language, reads_phonemes(self.elevenlabs.model_id, language))
+
     def voice_sentences(
         self, name: str, sentences: list[str], language: str, outs: list[Path], workdir: Path,
         context: tuple[str, str], requests: dict[str, int], log: Callable[[str], None],
     ) -> tuple[list[VoicedSentence], int]:
         """`sentences` spoken by provider `name` into `outs`; returns them and the characters billed. ElevenLabs
         gets them in as few requests as its limit allows, with the text around each request as `context`
-        (previous, next) so the seams keep one tone."""
+        (previous, next) so the seams keep one tone, and the name lexicon as a pronunciation dictionary."""
         if name == "espeak":
-            return [self.espeak.voice_sentence(text, language, out, workdir) for text, out in zip(sentences, outs)], 0
+            return [self.espeak.voice_sentence(self.names.espeak_text(text, language), language, out, workdir)
+                    for text, out in zip(sentences, outs)], 0
         if name != "elevenlabs":
             raise ProviderError(name, self.unusable(name))
+        attempts = Attempts()
+        try:
+            locators = self.elevenlabs.pronunciation_locators(self.pronunciation_rules(language), attempts, log)
+        finally:
+            if attempts.count:
+                requests["elevenlabs_dictionary"] = requests.get("elevenlabs_dictionary", 0) + attempts.count
         voiced, billed = [], 0
         for first, last in _requests(sentences):
             previous = sentences[first - 1] if first > 0 else context[0]
@@ -60,6 +74,7 @@ class SpeechChain(dg.ConfigurableResource):
             try:
                 request = self.elevenlabs.voice_sentences(
                     sentences[first:last], language, outs[first:last], workdir, attempts, log, previous, following,
+                    locators,
                 )
             finally:
                 requests["elevenlabs"] = requests.get("elevenlabs", 0) + attempts.count

@@ -1,7 +1,10 @@
 """A fake ElevenLabs text-to-speech API, faithful to ../shared/provider-apis.md §1 and §3 (ElevenLabs fake).
 
 Routes (any path prefix is kept, as the SDK keeps it): POST /v1/text-to-speech/{voice_id}[/stream][/with-timestamps]
-(route name "tts") and GET /v1/user/subscription ("subscription"). The speech is real: espeak-ng reads the text.
+(route name "tts"), GET /v1/user/subscription ("subscription") and POST /v1/pronunciation-dictionaries/add-from-rules
+("dictionary", §5: alias rules, or phoneme rules with an alphabet). The speech is real: espeak-ng reads the text.
+Each TTS request's `pronunciation_dictionary_locators` are kept in `tts_locators`; a locator naming no dictionary
+or version made here is refused (the real status is unconfirmed: 404 here).
 """
 
 import base64
@@ -23,6 +26,8 @@ OUTPUT_FORMATS = {
 CONTENT_TYPES = {"mp3": "audio/mpeg", "wav": "audio/wav", "pcm": "application/octet-stream", "opus": "audio/ogg"}
 TTS_PATH = re.compile(r"^(?P<prefix>.*)/v1/text-to-speech/(?P<voice>[^/]+)(?P<kind>/stream)?(?P<stamps>/with-timestamps)?$")
 HANG_SECONDS = 20.0
+DICTIONARY_PATH = re.compile(r"^(?P<prefix>.*)/v1/pronunciation-dictionaries/add-from-rules$")
+MAX_LOCATORS = 3
 
 
 def _error(status: int, kind: str, code: str, legacy: str, message: str, **options) -> Fault:
@@ -61,6 +66,8 @@ class FakeElevenLabs(FakeServer):
         self.characters_used = 0
         self._in_flight = 0
         self._state = threading.Lock()
+        self.dictionaries: dict[str, dict] = {}  # id -> {"name", "version_id", "rules"}
+        self.tts_locators: list[list[dict]] = []
 
     def exhaust_quota(self) -> None:
         """From now on every TTS request is refused with 401 quota_exceeded, and the subscription shows no credit."""
@@ -72,6 +79,8 @@ class FakeElevenLabs(FakeServer):
             return "tts"
         if method == "GET" and path.endswith("/v1/user/subscription"):
             return "subscription"
+        if method == "POST" and DICTIONARY_PATH.match(path):
+            return "dictionary"
         return None
 
     def common_headers(self) -> dict:
@@ -88,6 +97,8 @@ class FakeElevenLabs(FakeServer):
     def answer(self, route: str, request: Request) -> Reply:
         if route == "subscription":
             return self._auth_error(request) or Reply(200, json.dumps(self._subscription()).encode())
+        if route == "dictionary":
+            return self._create_dictionary(request)
         try:
             body = request.json()
         except ValueError:
@@ -107,7 +118,12 @@ class FakeElevenLabs(FakeServer):
         if voice not in self.voice_ids:
             return Reply(404, json.dumps({"detail": {"status": "voice_not_found", "code": "voice_not_found",
                                                      "message": f"A voice with voice_id {voice} was not found."}}).encode())
+        locators = body.get("pronunciation_dictionary_locators") or []
+        refused = self._locator_problem(locators)
+        if refused:
+            return refused
         with self._state:
+            self.tts_locators.append(locators)
             self._in_flight += 1
             current = self._in_flight
         try:
@@ -144,6 +160,65 @@ class FakeElevenLabs(FakeServer):
         alignment = {"characters": list(text), "character_start_times_seconds": starts, "character_end_times_seconds": ends}
         return {"audio_base64": base64.b64encode(audio).decode(), "alignment": alignment,
                 "normalized_alignment": alignment}
+
+    def _locator_problem(self, locators) -> Reply | None:
+        if not isinstance(locators, list) or len(locators) > MAX_LOCATORS:
+            problem = [{"loc": ["body", "pronunciation_dictionary_locators"], "msg": f"at most {MAX_LOCATORS}",
+                        "type": "too_long"}]
+            return Reply(422, json.dumps({"detail": problem}).encode())
+        for locator in locators:
+            known = self.dictionaries.get(locator.get("pronunciation_dictionary_id")) if isinstance(locator, dict) else None
+            if known is None or locator.get("version_id") not in (None, known["version_id"]):
+                body = {"detail": {"status": "pronunciation_dictionary_not_found", "code": "not_found",
+                                   "message": f"Pronunciation dictionary {locator!r} was not found."}}
+                return Reply(404, json.dumps(body).encode())
+        return None
+
+    @staticmethod
+    def _rule_problems(rules) -> list[dict]:
+        if not isinstance(rules, list) or not rules:
+            return [{"loc": ["body", "rules"], "msg": "Field required", "type": "missing"}]
+        problems = []
+        for index, rule in enumerate(rules):
+            where = ["body", "rules", index]
+            if not isinstance(rule, dict):
+                problems.append({"loc": where, "msg": "Input should be an object", "type": "model_type"})
+                continue
+            required = {"alias": ("alias",), "phoneme": ("phoneme", "alphabet")}.get(rule.get("type"))
+            if required is None:
+                problems.append({"loc": [*where, "type"], "msg": "Input should be 'alias' or 'phoneme'", "type": "literal_error"})
+                continue
+            for field in ("string_to_replace", *required):
+                if not isinstance(rule.get(field), str) or not rule[field].strip():
+                    problems.append({"loc": [*where, rule["type"], field], "msg": "Field required", "type": "missing"})
+            for field in ("case_sensitive", "word_boundaries"):
+                if rule.get(field) is not None and not isinstance(rule[field], bool):
+                    problems.append({"loc": [*where, rule["type"], field], "msg": "Input should be a valid boolean", "type": "bool_type"})
+        return problems
+
+    def _create_dictionary(self, request: Request) -> Reply:
+        try:
+            body = request.json()
+        except ValueError:
+            body = None
+        body = body if isinstance(body, dict) else {}
+        problems = self._rule_problems(body.get("rules"))
+        if not isinstance(body.get("name"), str) or not body["name"]:
+            problems.append({"loc": ["body", "name"], "msg": "Field required", "type": "missing"})
+        if problems:
+            return Reply(422, json.dumps({"detail": problems}).encode())
+        refused = self._auth_error(request)
+        if refused:
+            return refused
+        dictionary_id, version_id = secrets.token_urlsafe(15)[:20], secrets.token_urlsafe(15)[:20]
+        with self._state:
+            self.dictionaries[dictionary_id] = {"name": body["name"], "version_id": version_id, "rules": body["rules"]}
+        answer = {
+            "id": dictionary_id, "name": body["name"], "created_by": "fake-user", "creation_time_unix": 1766000000,
+            "version_id": version_id, "version_rules_num": len(body["rules"]), "description": body.get("description"),
+            "permission_on_resource": "admin",
+        }
+        return Reply(200, json.dumps(answer).encode())
 
     def _subscription(self) -> dict:
         return {
