@@ -16,7 +16,7 @@ from santa_videos.intake_http import photos
 from santa_videos.intake_http.language import COOKIE, preferred_language
 from santa_videos.intake_http.messages import PLACEHOLDER, has_translation, translate
 from santa_videos.intake_http.photos import PhotoInvalid, reencode_photo
-from santa_videos.intake_http.wording import WORDING
+from santa_videos.intake_http.wording import PREVIEW_WORDING, WORDING
 from santa_videos.orders import estimates, moderation, queueing
 from santa_videos.orders import model as order_model
 from santa_videos.orders.ids import is_order_id
@@ -142,7 +142,7 @@ def test_the_browsers_languages_pick_the_page_language_by_q_value(header, langua
 
 
 def test_every_page_language_says_everything():
-    for wording in (WORDING,):
+    for wording in (WORDING, PREVIEW_WORDING):
         english, spanish = wording["en"], wording["es"]
         assert english.keys() == spanish.keys()
         for key, value in english.items():
@@ -163,7 +163,7 @@ def form_order_id(page: str) -> str:
 def test_a_spanish_browser_gets_the_form_in_spanish_and_its_problems_keep_the_order_id(client, table):
     page = client.get("/", headers=SPANISH_BROWSER).text
     assert '<html lang="es">' in page and "Nombre del niño o la niña" in page and "Ayudó en casa" in page
-    assert "Child's name" not in page
+    assert "Escuchar cómo lo dice Papá Noel" in page and "Child's name" not in page
     order_id = form_order_id(page)
     assert is_order_id(order_id) and order_id != form_order_id(client.get("/").text), "a new id for each form"
 

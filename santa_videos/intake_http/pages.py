@@ -1,10 +1,13 @@
-"""The HTML a customer sees, in their page's language: the order form (with every problem listed above it) and the order's status page."""
+"""The HTML a customer sees, in their page's language: the order form (with every problem listed above it and the
+name preview beside the name) and the order's status page."""
+
+from importlib.resources import files
 
 from jinja2 import DictLoader, Environment
 
 from santa_videos.intake_http.language import PAGE_LANGUAGES, SWITCH_PARAMETER
 from santa_videos.intake_http.messages import translate, translate_all
-from santa_videos.intake_http.wording import WORDING
+from santa_videos.intake_http.wording import PREVIEW_WORDING, WORDING
 from santa_videos.orders.ids import is_order_id, new_order_id
 from santa_videos.orders.model import LANGUAGES, MAX_MENTIONS, Strategy
 from santa_videos.script.catalog import CATALOG
@@ -14,6 +17,7 @@ STRATEGIES = [Strategy.TEMPLATE, Strategy.STILL, Strategy.LIPSYNC]
 CATALOG_KINDS = ("achievement", "wish")
 SWITCH_NAMES = {"en": "English", "es": "Español"}
 REFRESH_SECONDS = 3
+PREVIEW_SCRIPT = files("santa_videos.intake_http").joinpath("name_preview.js").read_text(encoding="utf-8")
 
 _LAYOUT = """<!doctype html>
 <html lang="{{ lang }}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
@@ -23,12 +27,14 @@ body { font-family: system-ui, sans-serif; max-width: 36rem; margin: 2rem auto; 
 h1 { color: #b3001b; } label { display: block; margin-top: 1rem; font-weight: 600; }
 input, select, textarea { width: 100%; padding: .4rem; font: inherit; box-sizing: border-box; }
 small { color: #555; } button { margin-top: 1.5rem; padding: .6rem 1.4rem; font: inherit; }
-#errors { background: #fde8e8; border: 1px solid #b3001b; padding: .5rem 1rem .5rem 2rem; }
+#errors, #preview-errors:not(:empty) { background: #fde8e8; border: 1px solid #b3001b; padding: .5rem 1rem .5rem 2rem; }
 .status { font-size: 1.4rem; font-weight: 700; } video { width: 100%; margin-top: 1rem; }
 fieldset { margin-top: 1rem; border: 1px solid #ccc; } legend { font-weight: 600; }
 .choices { display: grid; grid-template-columns: 1fr 1fr; gap: .15rem 1rem; }
 .choices label { font-weight: 400; margin: 0; } .choices input { width: auto; }
 #language-switch { text-align: right; font-size: .9rem; } #language-switch [aria-current] { font-weight: 700; }
+#name-preview button { margin-top: .5rem; padding: .3rem .9rem; } #preview-audio { display: block; width: 100%; }
+#preview-note { color: #333; margin: .4rem 0; }
 </style></head>
 <body><nav id="language-switch" aria-label="{{ t.switch_label }}">{% for code in page_languages %}
 {% if not loop.first %} · {% endif %}<a href="{{ page_path }}?{{ switch_parameter }}={{ code }}" hreflang="{{ code }}" lang="{{ code }}"
@@ -52,6 +58,9 @@ _FORM = """{% extends "layout" %}{% block title %}{{ t.form_title }}{% endblock 
 </select>
 <label for="phonetic_name">{{ t.phonetic_name }} <small>{{ t.phonetic_name_hint }}</small></label>
 <input id="phonetic_name" name="phonetic_name" value="{{ values.phonetic_name }}" maxlength="40">
+<div id="name-preview"><button type="button" id="preview-button">{{ t.preview_button }}</button>
+<p id="preview-note" aria-live="polite"></p><ul id="preview-errors" role="alert"></ul>
+<audio id="preview-audio" controls hidden></audio></div>
 <fieldset id="catalog"><legend>{{ t.mentions }} <small>{{ t.mentions_hint.format(count=max_mentions) }}</small></legend>
 {% for kind in kinds %}<p><small>{{ t.kinds[kind] }}</small></p><div class="choices">{% for item in catalog if item.kind == kind %}
 <label><input type="checkbox" name="mentions" value="{{ item.key }}"{% if item.key in chosen %} checked{% endif %}> {{ item.labels[lang] }}</label>{% endfor %}
@@ -67,7 +76,9 @@ _FORM = """{% extends "layout" %}{% block title %}{{ t.form_title }}{% endblock 
 <label for="photo">{{ t.photo }} <small>{{ t.photo_hint.format(megabytes=photo_mb) }}</small></label>
 <input id="photo" name="photo" type="file" accept="image/jpeg,image/png">
 <button type="submit">{{ t.submit }}</button>
-</form>{% endblock %}
+</form>
+<script type="application/json" id="preview-wording">{{ preview_wording|tojson }}</script>
+<script>{{ preview_script|safe }}</script>{% endblock %}
 """
 
 _STATUS = """{% extends "layout" %}
@@ -125,6 +136,7 @@ def order_form(values: dict, errors: list[str], photo_max_bytes: int, language: 
         photo_mb=photo_max_bytes // (1024 * 1024), catalog=CATALOG.values(), kinds=CATALOG_KINDS,
         chosen={line for line in mentions if line in CATALOG},
         own_words="\n".join(line for line in mentions if line not in CATALOG),
+        preview_wording=PREVIEW_WORDING[language], preview_script=PREVIEW_SCRIPT,
     )
 
 

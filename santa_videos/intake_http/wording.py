@@ -14,6 +14,7 @@ WORDING = {
         "video_languages": {"en": "English", "es": "Spanish"},
         "phonetic_name": "How to say the name",
         "phonetic_name_hint": "(optional, if the spelling misleads)",
+        "preview_button": "Hear how Santa says it",
         "mentions": "What Santa should mention",
         "mentions_hint": "(at most {count} in all)",
         "kinds": {"achievement": "Good things this year", "wish": "Wishes"},
@@ -55,6 +56,7 @@ WORDING = {
         "video_languages": {"en": "Inglés", "es": "Español"},
         "phonetic_name": "Cómo se dice el nombre",
         "phonetic_name_hint": "(opcional, si la escritura confunde)",
+        "preview_button": "Escuchar cómo lo dice Papá Noel",
         "mentions": "Qué debe mencionar Papá Noel",
         "mentions_hint": "(como máximo {count} en total)",
         "kinds": {"achievement": "Cosas buenas de este año", "wish": "Deseos"},
@@ -85,5 +87,24 @@ WORDING = {
         "no_such_order": "No existe ese pedido",
         "orders_title": "Pedidos",
         "server_only": "Los pedidos se hacen en la web de la tienda.",
+    },
+}
+
+# What the name preview (name_preview.js) says while it works and after; read by the script from the page.
+PREVIEW_WORDING = {
+    "en": {
+        "name_first": "Type the child's name first.",
+        "working": "Santa is saying it…",
+        "respell": "Not quite right? Type how it sounds in “How to say the name” and listen again.",
+        "respelled": "Santa said it as written in “How to say the name”. Not quite right? Change it and listen again.",
+        "failed": "Santa could not say it just now. Please try again in a moment.",
+    },
+    "es": {
+        "name_first": "Escribe primero el nombre del niño o la niña.",
+        "working": "Papá Noel lo está diciendo…",
+        "respell": "¿No suena bien? Escribe cómo suena en «Cómo se dice el nombre» y vuelve a escuchar.",
+        "respelled": "Papá Noel lo ha dicho como está escrito en «Cómo se dice el nombre». ¿No suena bien? "
+                     "Cámbialo y vuelve a escuchar.",
+        "failed": "Papá Noel no ha podido decirlo ahora. Vuelve a intentarlo en un momento.",
     },
 }
