@@ -20,6 +20,7 @@ from santa_videos.intake_http import pages
 from santa_videos.intake_http.language import page_language, remember_choice
 from santa_videos.intake_http.limits import MAX_FORM_FIELDS_BYTES, BodySizeLimit, BodyTooLarge, RateLimiter
 from santa_videos.intake_http.orders import IntakeStore, public_status
+from santa_videos.intake_http.previews import name_preview_endpoint
 from santa_videos.intake_http.photos import PhotoInvalid, reencode_photo
 from santa_videos.orders.ids import is_order_id, new_order_id
 from santa_videos.orders.estimates import estimate, unreachable_deadlines
@@ -194,6 +195,8 @@ def create_app(settings: Settings, shared_secret: str | None = None) -> Starlett
             Route("/", home, methods=["GET"]),
             Route("/orders", create_order, methods=["POST"]),
             Route("/catalog", catalog, methods=["GET"]),
+            Route("/name-preview", name_preview_endpoint(settings, bool(shared_secret), authenticated, SECRET_HEADER),
+                  methods=["POST"]),
             Route("/orders/{order_id}", order_status, methods=["GET"], name="order_status"),
             Route("/videos/{order_id}.mp4", delivered_file("video", "video/mp4"), methods=["GET"], name="video"),
             Route("/videos/{order_id}.jpg", delivered_file("thumbnail", "image/jpeg"), methods=["GET"], name="thumbnail"),
