@@ -12,7 +12,7 @@ from starlette.testclient import TestClient
 from santa_videos.intake_http import app as intake_app
 from santa_videos.intake_http import create_app, messages_es
 from santa_videos.intake_http import orders as intake_orders
-from santa_videos.intake_http import photos
+from santa_videos.intake_http import photos, previews
 from santa_videos.intake_http.language import COOKIE, preferred_language
 from santa_videos.intake_http.messages import PLACEHOLDER, has_translation, translate
 from santa_videos.intake_http.photos import PhotoInvalid, reencode_photo
@@ -21,7 +21,10 @@ from santa_videos.orders import estimates, moderation, queueing
 from santa_videos.orders import model as order_model
 from santa_videos.orders.ids import is_order_id
 from santa_videos.orders.model import Order, OrderInvalid, parse_order
+from santa_videos.previews import greeting as preview_greeting
+from santa_videos.previews import request as preview_request
 from santa_videos.script import checks
+from santa_videos.settings import load_settings
 from santa_videos_tests.test_landing_intake import photo_bytes
 
 pytestmark = [pytest.mark.unit, pytest.mark.filterwarnings("ignore::DeprecationWarning")]
@@ -30,16 +33,19 @@ SPANISH_BROWSER = {"accept-language": "es-ES,es;q=0.9"}
 
 # Where the code writes a customer's messages: the calls that carry them, the functions that return them and the
 # names they are kept under.
-MESSAGE_MODULES = [order_model, checks, photos, estimates, queueing, intake_app, intake_orders]
-MESSAGE_CALLS = {"ValueError", "PhotoInvalid", "OrderInvalid", "_errors"}
+MESSAGE_MODULES = [order_model, checks, photos, estimates, queueing, intake_app, intake_orders, previews,
+                   preview_request, preview_greeting]
+MESSAGE_CALLS = {"ValueError", "PhotoInvalid", "OrderInvalid", "_errors", "__init__"}
 MESSAGE_FUNCTIONS = {"describe", "unreachable_deadline"}
-MESSAGE_NAMES = {"_PLAIN_MESSAGES", "FAILED_REASON", "problems", "reason"}
-FIELD_PREFIX = re.compile(r"^[a-z_]+: ")
+MESSAGE_NAMES = {"_PLAIN_MESSAGES", "FAILED_REASON", "NO_VOICE", "problems", "reason", "errors"}
+FIELD_PREFIX = re.compile(r"^([a-z_]+|\{\}): ")
 
 
 def _name(node: ast.AST) -> str | None:
     if isinstance(node, ast.Name):
         return node.id
+    if isinstance(node, ast.Attribute):
+        return node.attr
     if isinstance(node, ast.Subscript) and isinstance(node.slice, ast.Constant):
         return node.slice.value
     return None
@@ -198,3 +204,16 @@ def test_the_switch_sets_the_language_for_the_next_pages_too(client, table):
     assert "Tenemos tu pedido" in spanish.text and f'href="/orders/{order["order_id"]}?lang=en"' in spanish.text
     assert "No existe ese pedido" in client.get("/orders/ord_00000000000000000000000000",
                                                 headers={"accept": "text/html"}).text
+
+
+def test_a_name_preview_is_refused_in_the_language_its_page_asks_for(settings, monkeypatch, table):
+    monkeypatch.setenv("SANTA_PREVIEW_PER_MINUTE", "2")
+    client = TestClient(create_app(load_settings()), client=("203.0.113.10", 40000))
+    bad = {"child_name": "R2-D2", "phonetic_name": None, "language": "es", "order_id": "ord_01m8e5j7khr5pnpzqn5jxgzgfy"}
+    assert client.post("/name-preview?lang=es", json=bad).json()["errors"] == [
+        "nombre: solo puede tener letras, espacios, apóstrofos, guiones y puntos (tiene '2')"]
+    assert client.post("/name-preview", json=bad).json()["errors"] == [
+        "child_name: may only contain letters, spaces, apostrophes, hyphens and dots (found '2')"]
+    busy = client.post("/name-preview?lang=es", json=bad)
+    assert busy.status_code == 429 and int(busy.headers["retry-after"]) >= 1
+    assert busy.json()["errors"][0].startswith("demasiadas escuchas desde esta dirección; vuelve a intentarlo dentro de")

@@ -90,6 +90,19 @@ MESSAGES = {
     "no order with id {order_id}": "no hay ningún pedido con el número {order_id}",
     "no delivered video with this id": "no hay ningún vídeo entregado con este número",
     "language must be one of {choices} (got {value})": "language debe ser uno de estos: {choices} (se indicó {value})",
+    # santa_videos.intake_http.previews and santa_videos.previews
+    "a name preview must be an object with child_name and language":
+        "una escucha previa del nombre debe ser un objeto con child_name y language",
+    "is not a field of a name preview": "no es un campo de una escucha previa del nombre",
+    "too many name previews from this address; try again in {seconds} s":
+        "demasiadas escuchas desde esta dirección; vuelve a intentarlo dentro de {seconds} s",
+    "send the name preview as application/json": "envía la escucha previa del nombre como application/json",
+    "Santa's voice cannot be reached right now; please try again in a few minutes":
+        "Ahora mismo no se puede llegar a la voz de Papá Noel; vuelve a intentarlo dentro de unos minutos",
+    "today's name previews have used their {cap} characters of speech; previews that were heard before still play, "
+    "new ones can be made again in {seconds} s (after midnight UTC)":
+        "las escuchas de hoy ya han usado sus {cap} caracteres de voz; las que ya se oyeron siguen sonando y se "
+        "podrán hacer nuevas dentro de {seconds} s (después de medianoche UTC)",
     # santa_videos.intake_http.orders (the status page's reasons)
     "We could not finish this video yet. Our studio has been told and will make it again for you.":
         "Todavía no hemos podido terminar este vídeo. Nuestro estudio ya lo sabe y volverá a hacerlo para ti.",

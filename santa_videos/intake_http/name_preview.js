@@ -1,6 +1,6 @@
 // "Hear how Santa says it": posts the form's name, its phonetic spelling, the video's language and the order id to
-// /name-preview and plays the audio answer on the page. Refusals are shown as the intake words them; it words them
-// in the page's language, which this script sends along.
+// /name-preview and plays the audio answer on the page. Refusals are shown as the intake words them, in the page's
+// language (`?lang=`).
 (function () {
   "use strict";
   var button = document.getElementById("preview-button");
@@ -40,13 +40,9 @@
     button.disabled = true;
     show(wording.working);
     try {
-      var answer = await fetch("/name-preview", {
+      var answer = await fetch("/name-preview?lang=" + encodeURIComponent(document.documentElement.lang), {
         method: "POST",
-        headers: {
-          "Content-Type": "application/json",
-          "Accept": "audio/wav, application/json",
-          "Accept-Language": document.documentElement.lang,
-        },
+        headers: {"Content-Type": "application/json", "Accept": "audio/wav, application/json"},
         body: JSON.stringify({
           child_name: name,
           phonetic_name: phonetic || null,
@@ -55,6 +51,8 @@
         }),
       });
       if (answer.ok) {
+        // Santa's phrasing follows the order id: the order must be sent with the one the preview was made for.
+        form.elements.order_id.value = answer.headers.get("Santa-Order-Id") || form.elements.order_id.value;
         if (audio.src) URL.revokeObjectURL(audio.src);
         audio.src = URL.createObjectURL(await answer.blob());
         audio.hidden = false;

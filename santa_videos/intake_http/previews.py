@@ -2,7 +2,8 @@
 
 Limited per client address (SANTA_PREVIEW_PER_MINUTE) and, for all intake processes together, in characters billed
 per UTC day (SANTA_PREVIEW_MAX_CHARACTERS_PER_DAY); a preview heard before comes from the audio cache and bills
-nothing, so it plays past the cap. The name is never logged.
+nothing, so it plays past the cap. The name is never logged. A refusal is in English unless `?lang=` asks for the
+language of the page the preview is heard on.
 """
 
 import json
@@ -15,7 +16,9 @@ from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
+from santa_videos.intake_http.language import SWITCH_PARAMETER
 from santa_videos.intake_http.limits import RateLimiter
+from santa_videos.intake_http.messages import translate_all
 from santa_videos.orders.model import OrderInvalid
 from santa_videos.previews.greeting import PreviewBudgetSpent
 from santa_videos.previews.request import parse_preview
@@ -28,7 +31,7 @@ NO_VOICE = "Santa's voice cannot be reached right now; please try again in a few
 logger = logging.getLogger(__name__)
 
 
-def _errors(status_code: int, errors: list[str], headers: dict | None = None) -> JSONResponse:
+def _refusal(status_code: int, errors: list[str], headers: dict | None = None) -> JSONResponse:
     return JSONResponse({"errors": errors}, status_code=status_code, headers=headers)
 
 
@@ -47,6 +50,11 @@ def name_preview_endpoint(settings: Settings, secret_required: bool, authenticat
         return made[0]
 
     async def name_preview(request: Request) -> Response:
+        language = request.query_params.get(SWITCH_PARAMETER, "en")
+
+        def _errors(status_code: int, errors: list[str], headers: dict | None = None) -> JSONResponse:
+            return _refusal(status_code, translate_all(errors, language), headers)
+
         if secret_required and not authenticated(request):
             return _errors(401, [f"the {secret_header} header is missing or wrong"])
         if not authenticated(request):
