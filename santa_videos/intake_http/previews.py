@@ -7,7 +7,6 @@ nothing, so it plays past the cap. The name is never logged.
 
 import json
 import logging
-import threading
 from collections.abc import Callable
 
 import dagster as dg
@@ -19,6 +18,7 @@ from santa_videos.intake_http.limits import RateLimiter
 from santa_videos.orders.model import OrderInvalid
 from santa_videos.previews.greeting import PreviewBudgetSpent
 from santa_videos.previews.request import parse_preview
+from santa_videos.previews.service import NamePreviews
 from santa_videos.settings import Settings
 
 ORDER_ID_HEADER = "Santa-Order-Id"
@@ -35,16 +35,7 @@ def _errors(status_code: int, errors: list[str], headers: dict | None = None) ->
 def name_preview_endpoint(settings: Settings, secret_required: bool, authenticated: Callable[[Request], bool],
                           secret_header: str):
     limiter = RateLimiter(settings.preview_per_minute)
-    made, lock = [], threading.Lock()
-
-    def previews():
-        # Built on first use: the pipeline's resources come with the whole code location's imports.
-        from santa_videos.previews.service import NamePreviews
-
-        with lock:
-            if not made:
-                made.append(NamePreviews(settings))
-        return made[0]
+    previews = NamePreviews(settings)
 
     async def name_preview(request: Request) -> Response:
         if secret_required and not authenticated(request):
@@ -64,7 +55,7 @@ def name_preview_endpoint(settings: Settings, secret_required: bool, authenticat
             return _errors(422, exc.errors)
 
         try:
-            preview = await run_in_threadpool(lambda: previews().speak(preview_request))
+            preview = await run_in_threadpool(previews.speak, preview_request)
         except PreviewBudgetSpent as exc:
             return _errors(429, [str(exc)], headers={"Retry-After": str(exc.retry_after)})
         except dg.Failure as exc:
