@@ -73,7 +73,8 @@ def preview_figures(root: Path, names: int = 5) -> PreviewFigures:
     with fake_providers(root / "data", root / "audio_cache") as (voice, _clips), intake_on_loopback() as url:
         # Each sample from its own address: the per-client rate limit is not what is measured.
         def measured(body: dict, number: int) -> float:
-            with httpx.Client(transport=httpx.HTTPTransport(local_address=f"127.0.0.{number + 2}"), timeout=60) as client:
+            transport = httpx.HTTPTransport(local_address=f"127.0.0.{number + 2}")
+            with httpx.Client(transport=transport, timeout=60) as client:
                 return first_byte_seconds(client, url, body)
 
         measured({"child_name": WARM_UP_NAME, "language": "en"}, 0)
