@@ -211,3 +211,14 @@ def test_the_daily_budget_counts_reservations_and_settles_what_was_billed(table)
     assert ledger.billed(day) == 110 and not ledger.reserve(day, 1, cap=100)
     assert ledger.reserve(day, 0, cap=100), "a preview from the cache bills nothing and always plays"
     assert ledger.days_to_erase(day) == [] and ledger.days_to_erase(day + timedelta(days=1)) == [day]
+
+
+@pytest.mark.unit
+def test_with_a_shared_secret_only_the_shop_server_may_ask_for_previews(paid_voice, fakes):
+    voice, _clips = fakes
+    client = TestClient(create_app(load_settings(), shared_secret="s3cret"), client=("203.0.113.7", 1))
+    refused = client.post("/name-preview", json={"child_name": "Sh1t", "language": "en"})
+    assert refused.status_code == 401 and "X-Santa-Intake-Secret" in refused.json()["errors"][0]
+    shop = client.post("/name-preview", json={"child_name": "Sh1t", "language": "en"},
+                       headers={"X-Santa-Intake-Secret": "s3cret"})
+    assert shop.status_code == 422 and voice.count() == 0
