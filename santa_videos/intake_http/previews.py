@@ -8,7 +8,6 @@ language of the page the preview is heard on.
 
 import json
 import logging
-import threading
 from collections.abc import Callable
 
 import dagster as dg
@@ -22,6 +21,7 @@ from santa_videos.intake_http.messages import translate_all
 from santa_videos.orders.model import OrderInvalid
 from santa_videos.previews.greeting import PreviewBudgetSpent
 from santa_videos.previews.request import parse_preview
+from santa_videos.previews.service import NamePreviews
 from santa_videos.settings import Settings
 
 ORDER_ID_HEADER = "Santa-Order-Id"
@@ -38,16 +38,7 @@ def _refusal(status_code: int, errors: list[str], headers: dict | None = None) -
 def name_preview_endpoint(settings: Settings, secret_required: bool, authenticated: Callable[[Request], bool],
                           secret_header: str):
     limiter = RateLimiter(settings.preview_per_minute)
-    made, lock = [], threading.Lock()
-
-    def previews():
-        # Built on first use: the pipeline's resources come with the whole code location's imports.
-        from santa_videos.previews.service import NamePreviews
-
-        with lock:
-            if not made:
-                made.append(NamePreviews(settings))
-        return made[0]
+    previews = NamePreviews(settings)
 
     async def name_preview(request: Request) -> Response:
         language = request.query_params.get(SWITCH_PARAMETER, "en")
@@ -72,7 +63,7 @@ def name_preview_endpoint(settings: Settings, secret_required: bool, authenticat
             return _errors(422, exc.errors)
 
         try:
-            preview = await run_in_threadpool(lambda: previews().speak(preview_request))
+            preview = await run_in_threadpool(previews.speak, preview_request)
         except PreviewBudgetSpent as exc:
             return _errors(429, [str(exc)], headers={"Retry-After": str(exc.retry_after)})
         except dg.Failure as exc:

@@ -8,7 +8,7 @@ finds and erases them.
 
 import logging
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timezone
 from pathlib import Path
 
 from santa_videos.names.lexicon import spoken_name
@@ -34,13 +34,13 @@ class PreviewBudgetSpent(Exception):
 
 @dataclass(frozen=True)
 class PreviewAudio:
-    path: Path
+    """What a preview was made of; its audio is the WAV written to `out`."""
+
     name_source: str  # order, lexicon or spelling
     provider: str
     characters_billed: int
     sentences: int
     sentences_cached: int
-    personal_keys: list[str]  # the cache keys of the greeting's sentences that hold the name
 
 
 def _first_usable(voice: SpeechChain) -> str | None:
@@ -62,12 +62,12 @@ def speak_greeting(
                and not cache.contains(sentence_audio_key(voice, provider, request.language, sentence.text))]
     # What billing may reach: every character of what is not cached (a cheaper model bills less, settled below).
     reserved = sum(len(sentence.text) for sentence in missing) if provider == "elevenlabs" else 0
-    day = now.date()
+    day = now.astimezone(timezone.utc).date()
     if not ledger.reserve(day, reserved, daily_cap):
         raise PreviewBudgetSpent(daily_cap, seconds_until_next_day(now))
     # A failure keeps the reservation: part of it may have been billed.
     result = speak_script(voice, cache, [line], plan, request.language, out, workdir, preview_owner(day), logger.info)
     ledger.settle(day, reserved, result.characters_billed)
-    keys = [timing["key"] for timing, sentence in zip(result.sentences, plan) if not sentence.shared]
-    return PreviewAudio(path=out, name_source=source, provider=result.provider, characters_billed=result.characters_billed,
-                        sentences=len(plan), sentences_cached=result.sentences_cached, personal_keys=keys)
+    return PreviewAudio(name_source=source, provider=result.provider,
+                        characters_billed=result.characters_billed, sentences=len(plan),
+                        sentences_cached=result.sentences_cached)
