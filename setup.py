@@ -9,8 +9,8 @@ setup(
     version="0.1.0",
     description="Personalized Santa Claus videos, from order to delivered MP4, orchestrated with Dagster.",
     packages=find_packages(exclude=["santa_videos_tests*", "bench*"]),
-    # The starter name lexicon, read when SANTA_NAME_LEXICON is unset.
-    package_data={"santa_videos.names": ["starter_lexicon.csv"]},
+    # The starter name lexicon, read when SANTA_NAME_LEXICON is unset; the order form's name preview script.
+    package_data={"santa_videos.names": ["starter_lexicon.csv"], "santa_videos.intake_http": ["name_preview.js"]},
     python_requires=">=3.11,<3.12",
     install_requires=[
         # dagster 1.13.28 makes pip resolve dagster-postgres to an ancient release: keep the three in step.

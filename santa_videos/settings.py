@@ -78,6 +78,8 @@ class Settings:
     public_url: str
     delivery_webhook_enabled: bool
     intake_orders_per_minute: int
+    preview_per_minute: int
+    preview_max_characters_per_day: int
     intake_photo_max_bytes: int
     intake_photo_max_pixels: int
     max_concurrent_runs: int
@@ -201,6 +203,9 @@ def load_settings() -> Settings:
         public_url=(os.environ.get("SANTA_PUBLIC_URL", "").strip() or "http://127.0.0.1:8080").rstrip("/"),
         delivery_webhook_enabled=_delivery_webhook_enabled(),
         intake_orders_per_minute=_int("SANTA_INTAKE_ORDERS_PER_MINUTE", 10, minimum=1),
+        # Name previews are paid speech: each client gets a few a minute, and all of them together a daily budget.
+        preview_per_minute=_int("SANTA_PREVIEW_PER_MINUTE", 10, minimum=1),
+        preview_max_characters_per_day=_int("SANTA_PREVIEW_MAX_CHARACTERS_PER_DAY", 20000),
         intake_photo_max_bytes=_int("SANTA_INTAKE_PHOTO_MAX_MB", 5, minimum=1) * 1024 * 1024,
         intake_photo_max_pixels=_int("SANTA_INTAKE_PHOTO_MAX_MEGAPIXELS", 25, minimum=1) * 1_000_000,
         max_concurrent_runs=_int("SANTA_MAX_CONCURRENT_RUNS", int(INSTANCE_ENV_DEFAULTS["SANTA_MAX_CONCURRENT_RUNS"])),

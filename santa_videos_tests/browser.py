@@ -19,11 +19,12 @@ SCREENSHOTS = PROJECT_ROOT / "test-output" / "screenshots"
 
 
 @contextmanager
-def chromium() -> BrowserContext:
+def chromium(**context_options) -> BrowserContext:
+    """A fresh browser profile; `context_options` as playwright's (extra_http_headers={"Accept-Language": ...})."""
     with tempfile.TemporaryDirectory(prefix="chromium-profile-") as profile, sync_playwright() as playwright:
         context = playwright.chromium.launch_persistent_context(
             profile, executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS,
-            viewport={"width": 1400, "height": 900},
+            viewport={"width": 1400, "height": 900}, **context_options,
         )
         try:
             yield context

@@ -233,7 +233,7 @@ def test_status_tells_the_customer_where_the_order_is_and_nothing_internal(store
     assert client.get(f"/orders/{waiting.order_id}").json()["status"] == "received"
 
     page = client.get(f"/orders/{waiting.order_id}", headers={"accept": "text/html"}).text
-    assert '<span id="status">received</span>' in page and 'http-equiv="refresh"' in page
+    assert '<span id="status" data-status="received">received</span>' in page and 'http-equiv="refresh"' in page
     done = client.get(f"/orders/{delivered.order_id}", headers={"accept": "text/html"}).text
     assert f'id="video-link" href="{status["video_url"]}"' in done and 'http-equiv="refresh"' not in done
 

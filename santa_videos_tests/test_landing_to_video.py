@@ -25,7 +25,7 @@ NAME = "Zoë O'Brien-Núñez"
 
 def status_text(page) -> str:
     try:
-        return page.locator("#status").inner_text(timeout=5_000)
+        return page.locator("#status").get_attribute("data-status", timeout=5_000) or ""
     except PlaywrightError:  # the page is reloading itself (meta refresh): read it on the next round
         return ""
 

@@ -1,4 +1,5 @@
-"""One cleanup pass: stale temp files, then terminal orders past retention, then children's data past retention.
+"""One cleanup pass: stale temp files, then terminal orders past retention, then children's data past retention (of
+orders, and of name previews).
 
 Only terminal orders are ever touched (delivered, failed, rejected), never one with a queued or running run, and
 dead letters (failed, rejected) are kept for their own, longer retention so an operator sees them first.
@@ -14,6 +15,7 @@ import dagster as dg
 from santa_videos.cleanup.order_data import OrderBusy, Tally, erase, purge, remove_path
 from santa_videos.media.audio_cache import AudioCache
 from santa_videos.orders.table import OrderTable
+from santa_videos.previews.retention import erase_old_previews
 from santa_videos.resources.media_store import MediaStore
 
 # Orders handled per pass and kind; the rest wait for the next pass, so one pass stays short.
@@ -90,5 +92,6 @@ def run_cleanup(
             skipped.add(order_id)
             if log:
                 log.info(str(busy))
+    erase_old_previews(table.engine, cache, policy.personal_data_max_age_hours, now, tally)
     tally["skipped_live_orders"] = len(skipped)
     return tally

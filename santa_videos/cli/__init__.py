@@ -5,7 +5,7 @@ import os
 import signal
 import sys
 
-from santa_videos.cli import catalog, dlq, forget, health, metrics, names, orders, serve, warm_cache, worker
+from santa_videos.cli import catalog, dlq, forget, health, metrics, names, orders, say_name, serve, warm_cache, worker
 from santa_videos.cli.help import HelpFormatter, format_examples
 from santa_videos.instance_home import NoInstance, use_project_instance
 from santa_videos.settings import SettingsError
@@ -14,7 +14,7 @@ EXIT_BAD_INPUT = 2
 EXIT_NO_INSTANCE = 1
 
 # Subcommand modules, in the order `--help` lists them.
-COMMAND_MODULES = [orders, catalog, names, serve, worker, dlq, metrics, health, forget, warm_cache]
+COMMAND_MODULES = [orders, catalog, names, say_name, serve, worker, dlq, metrics, health, forget, warm_cache]
 EXAMPLES = [
     "santa-videos demo",
     "santa-videos submit --name Emma --age 6 --language en --mention \"you fed the birds\"",

@@ -29,13 +29,17 @@ def cmd_serve_intake(args: argparse.Namespace) -> int:
 
 def register(commands) -> None:
     serve = add_command(
-        commands, "serve-intake", help="serve the HTTP order intake (order form, POST /orders, order status, videos)",
+        commands, "serve-intake",
+        help="serve the HTTP order intake (order form, POST /orders, name previews, order status, videos)",
         description="Serve the order intake: an order form at /, POST /orders (JSON or a form, optional photo), "
+        "POST /name-preview (Santa's greeting with the child's name, as WAV, before ordering), "
         "GET /orders/ORDER_ID (status; HTML for browsers, JSON otherwise) and the delivered videos at "
         "/videos/ORDER_ID.mp4. Bound to 127.0.0.1 by default: put a TLS reverse proxy in front to publish it. "
-        "SANTA_INTAKE_SECRET, when set, makes POST /orders require the X-Santa-Intake-Secret header (for shops "
-        "that post from their server; the form is then not offered). SANTA_INTAKE_ORDERS_PER_MINUTE caps orders "
-        "per client address (default 10); SANTA_INTAKE_PHOTO_MAX_MB and SANTA_INTAKE_PHOTO_MAX_MEGAPIXELS cap photos.",
+        "SANTA_INTAKE_SECRET, when set, makes POST /orders and POST /name-preview require the "
+        "X-Santa-Intake-Secret header (for shops that post from their server; the form is then not offered). "
+        "SANTA_INTAKE_ORDERS_PER_MINUTE caps orders per client address (default 10), SANTA_PREVIEW_PER_MINUTE name "
+        "previews (default 10) and SANTA_PREVIEW_MAX_CHARACTERS_PER_DAY the speech previews may bill a day; "
+        "SANTA_INTAKE_PHOTO_MAX_MB and SANTA_INTAKE_PHOTO_MAX_MEGAPIXELS cap photos.",
         examples=["santa-videos serve-intake", "santa-videos serve-intake --port 8081 --log-level warning"],
     )
     serve.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")

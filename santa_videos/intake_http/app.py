@@ -17,10 +17,12 @@ from starlette.responses import FileResponse, HTMLResponse, JSONResponse, Redire
 from starlette.routing import Route
 
 from santa_videos.intake_http import pages
+from santa_videos.intake_http.language import page_language, remember_choice
 from santa_videos.intake_http.limits import MAX_FORM_FIELDS_BYTES, BodySizeLimit, BodyTooLarge, RateLimiter
 from santa_videos.intake_http.orders import IntakeStore, public_status
+from santa_videos.intake_http.previews import name_preview_endpoint
 from santa_videos.intake_http.photos import PhotoInvalid, reencode_photo
-from santa_videos.orders.ids import is_order_id
+from santa_videos.orders.ids import is_order_id, new_order_id
 from santa_videos.orders.estimates import estimate, unreachable_deadlines
 from santa_videos.orders.model import LANGUAGES, OrderInvalid, parse_order
 from santa_videos.orders.queueing import OrderConflict
@@ -78,10 +80,15 @@ def create_app(settings: Settings, shared_secret: str | None = None) -> Starlett
         given = request.headers.get(SECRET_HEADER, "")
         return bool(shared_secret) and hmac.compare_digest(given.encode(), shared_secret.encode())
 
+    def form_page(request: Request, values: dict, errors: list[str], status_code: int = 200) -> Response:
+        page = pages.order_form(values, errors, settings.intake_photo_max_bytes, page_language(request))
+        return remember_choice(request, HTMLResponse(page, status_code=status_code))
+
     async def home(request: Request) -> Response:
+        language = page_language(request)
         if shared_secret:
-            return HTMLResponse(pages.server_only_page())
-        return HTMLResponse(pages.order_form(pages.EMPTY_FORM, [], settings.intake_photo_max_bytes))
+            return remember_choice(request, HTMLResponse(pages.server_only_page(language)))
+        return form_page(request, pages.empty_form(language), [])
 
     async def create_order(request: Request) -> Response:
         content_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
@@ -125,7 +132,7 @@ def create_app(settings: Settings, shared_secret: str | None = None) -> Starlett
         html = as_form and not _wants_json(request)
         if errors:
             if html:
-                return HTMLResponse(pages.order_form(shown, errors, settings.intake_photo_max_bytes), status_code=422)
+                return form_page(request, shown, errors, status_code=422)
             return _errors(422, errors)
 
         try:
@@ -133,7 +140,8 @@ def create_app(settings: Settings, shared_secret: str | None = None) -> Starlett
         except OrderConflict as exc:
             (_position, _order_id, differing), = exc.conflicts
             if html:
-                return HTMLResponse(pages.order_form(shown, [str(exc)], settings.intake_photo_max_bytes), status_code=409)
+                # Sent again from this form, the order would conflict again: the form offers it as a new order.
+                return form_page(request, {**shown, "order_id": new_order_id()}, [str(exc)], status_code=409)
             return JSONResponse({"errors": [str(exc)], "conflicting_fields": differing}, status_code=409)
         status_url = str(request.url_for("order_status", order_id=order.order_id))
         if html:
@@ -148,11 +156,14 @@ def create_app(settings: Settings, shared_secret: str | None = None) -> Starlett
         record = await run_in_threadpool(store.find, order_id) if is_order_id(order_id) else None
         if record is None:
             if _wants_html(request):
-                return HTMLResponse("<h1>No such order</h1>", status_code=404)
+                return HTMLResponse(pages.not_found_page(page_language(request)), status_code=404)
             return _errors(404, [f"no order with id {order_id}"])
         expected = await run_in_threadpool(estimate, store.table, record)
         status = public_status(record, await run_in_threadpool(store.delivered_video, record), expected.ready_at, request)
-        return HTMLResponse(pages.status_page(status)) if _wants_html(request) else JSONResponse(status)
+        if not _wants_html(request):
+            return JSONResponse(status)
+        page = pages.status_page(status, page_language(request), request.url.path)
+        return remember_choice(request, HTMLResponse(page))
 
     def delivered_file(kind: str, media_type: str):
         async def serve(request: Request) -> Response:
@@ -184,6 +195,8 @@ def create_app(settings: Settings, shared_secret: str | None = None) -> Starlett
             Route("/", home, methods=["GET"]),
             Route("/orders", create_order, methods=["POST"]),
             Route("/catalog", catalog, methods=["GET"]),
+            Route("/name-preview", name_preview_endpoint(settings, bool(shared_secret), authenticated, SECRET_HEADER),
+                  methods=["POST"]),
             Route("/orders/{order_id}", order_status, methods=["GET"], name="order_status"),
             Route("/videos/{order_id}.mp4", delivered_file("video", "video/mp4"), methods=["GET"], name="video"),
             Route("/videos/{order_id}.jpg", delivered_file("thumbnail", "image/jpeg"), methods=["GET"], name="thumbnail"),

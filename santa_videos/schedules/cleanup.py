@@ -20,6 +20,9 @@ REPORTED = [
     ("published_files_bytes", "bytes of those files"),
     ("cache_entries", "cached speech entries of erased orders deleted"),
     ("cache_bytes", "bytes of those entries"),
+    ("preview_days_erased", "days of name previews erased from the audio cache"),
+    ("preview_cache_entries", "cached speech entries of those previews deleted"),
+    ("preview_cache_bytes", "bytes of those entries"),
     ("temp_files", "stale temp files and folders deleted"),
     ("temp_files_bytes", "bytes of those"),
     ("skipped_live_orders", "orders due but skipped because a run of theirs is queued or running"),
@@ -35,7 +38,8 @@ def retention_cleanup(
     retention: RetentionResource,
 ) -> dg.MaterializeResult:
     """What the last cleanup pass removed: stale temp files; the runs, event logs, compute logs, partitions and
-    working files of terminal orders past retention; the children's data of orders past its retention. Orders
+    working files of terminal orders past retention; the children's data of orders and of name previews past its
+    retention. Orders
     that are not terminal, or have a queued or running run, are never touched."""
     tally = run_cleanup(
         context.instance, orders.table(), media, audio_cache.cache(), retention.policy(), log=context.log

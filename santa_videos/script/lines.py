@@ -92,6 +92,12 @@ def write_script(order_id: str, child_name: str, spoken_name: str, age: int, lan
     return lines
 
 
+def greeting_line(order_id: str, child_name: str, spoken_name: str, language: str) -> ScriptLine:
+    """The order's first line, as its script will have it: the greeting is the order id's first choice, so nothing
+    else of the order (age, mentions) changes it."""
+    return write_script(order_id, child_name, spoken_name, 0, language, [])[0]
+
+
 def script_to_json(lines: list[ScriptLine]) -> list[dict]:
     return [asdict(line) for line in lines]
 
