@@ -24,6 +24,7 @@ from bench.instance import PROJECT_ROOT, instance_config
 from bench.intake import intake_at_scale
 from bench.layers import layers_cost
 from bench.lipsync import lipsync_figures, lipsync_rows
+from bench.name_preview import preview_figures, preview_rows
 from bench.render_twice import render_twice
 from bench.sentences import sentence_figures, sentence_rows
 from bench.stats import (
@@ -100,6 +101,8 @@ def measure(args: argparse.Namespace, root: Path, storage: BenchStorage) -> dict
     figures["deadline_first"] = asdict(deadline_first(root / "deadline-first", storage, parallelism))
     figures["sentences"] = asdict(sentence_figures(root / "sentences", say=say))
     figures["lipsync"] = asdict(lipsync_figures(root / "lipsync", say=say))
+    say("name previews: new names and names heard before, through a real intake")
+    figures["name_preview"] = asdict(preview_figures(root / "name-preview"))
     return figures
 
 
@@ -161,6 +164,7 @@ def table_rows(figures: dict) -> list[Row]:
             f"audio step {fmt(twice['first_audio_step_seconds'], 's')} / {fmt(twice['second_audio_step_seconds'], 's')}"),
         *sentence_rows(figures["sentences"]),
         *lipsync_rows(figures["lipsync"]),
+        *preview_rows(figures["name_preview"]),
         *(cluster_rows(figures, [full["wall_seconds"] for _, full in pairs]) if figures.get("cluster") else
           [Row("cluster rows", "n/a", cluster_available() or "not measured")]),
         Row("storage", figures.get("storage", "sqlite"), "Dagster's storage and the orders table (--storage)"),

@@ -70,6 +70,9 @@ def synthetic_figures() -> dict:
             {"batch": "warm", "strategy": "lipsync", "coverage": 1.0, "seconds_billed": 15, "speech_seconds": 40.0,
              "picture_follows_sound": 0.97},
         ]},
+        "name_preview": {"cold_s": {"min": 0.2, "median": 0.25, "max": 0.3, "count": 5},
+                         "cache_hit_s": {"min": 0.01, "median": 0.012, "max": 0.02, "count": 5},
+                         "characters_billed": 100},
         "storage": "postgres",
     }
 
@@ -130,3 +133,9 @@ def test_a_run_worker_read_while_exiting_stays_a_run_worker(monkeypatch):
     monkeypatch.setattr(sampler, "_descends", lambda pid, parents: True)
     sampler.sample()
     assert sampler.readings[42].role == "run_worker" and sampler.readings[42].cpu_seconds == 2.0
+
+
+def test_the_name_preview_rows_give_the_new_name_and_the_cache_hit():
+    rows = {row.figure: row for row in table_rows(synthetic_figures())}
+    assert rows["name preview: request -> first audio byte"].value.startswith("0.250 s")
+    assert rows["name preview: request -> first audio byte, cache hit"].value.startswith("0.012 s")

@@ -17,6 +17,7 @@ from santa_videos.orders.table import orders
 from santa_videos.processes import ServerProcess, free_port
 from santa_videos_tests.fakes import FakeElevenLabs, FakeHiggsfield
 from santa_videos_tests.fakes.pipeline import provider_env
+from santa_videos_tests.paid_requests import paid_requests
 
 REFUSED_WORDS = ("sh1t", "m*erda", "puta", "idiota")
 GOOD_ID = "ord_01m8q5v3c8k9t2x7w4n6p0r1v2"
@@ -63,8 +64,9 @@ def test_refused_or_repeated_orders_cost_no_provider_request(tmp_path, monkeypat
         finally:
             harness.stop()
 
-        assert voice.count("tts") == 1, "one speech for the one good order"
-        assert clips.count("submit") == 1, "one lip-sync generation for the one good order"
+        paid = paid_requests(tmp_path / "data" / "media" / "orders", [order_id])
+        assert voice.count("tts") == paid.speech, "the one good order's speech, once"
+        assert clips.count("submit") == paid.generations, "the one good order's lip-sync, once"
         sent = " ".join(request.body.decode("utf-8", "replace") for request in voice.requests() + clips.requests())
 
     with harness.instance() as instance:

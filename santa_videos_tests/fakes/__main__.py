@@ -17,7 +17,8 @@ def main() -> int:
     with FakeElevenLabs() as voice, FakeHiggsfield(queued_polls=1, running_polls=1) as clips:
         print(json.dumps({**real_providers_env(voice, clips), "HIGGSFIELD_POLL_SECONDS": "0.5"}), flush=True)
         stop.wait()
-        print(json.dumps({"elevenlabs_requests": voice.count(), "higgsfield_requests": clips.count(),
+        print(json.dumps({"elevenlabs_requests": voice.count(), "elevenlabs_speech_requests": voice.count("tts"),
+                          "higgsfield_requests": clips.count(),
                           "higgsfield_submissions": clips.count("submit"),
                           "higgsfield_peak_concurrent": clips.peak_active}), file=sys.stderr, flush=True)
     return 0
