@@ -92,3 +92,20 @@ def test_a_broken_lexicon_file_is_named_with_its_line(lexicon_file, capsys):
     lexicon_file.write_text(LEXICON + "Tadhg,en,,\n", encoding="utf-8")
     code, _, err = run(capsys, "check", "Tadhg", "--language", "en")
     assert code == 2 and "line 5: say_as is empty" in err
+
+
+def test_the_operators_status_says_how_the_name_will_be_said_and_why(lexicon_file, tmp_path, monkeypatch, capsys):
+    from santa_videos.orders import OrderTable
+    from santa_videos.settings import load_settings
+    from santa_videos_tests.conftest import make_order
+
+    monkeypatch.setenv("SANTA_DATA_DIR", str(tmp_path / "data"))
+    table = OrderTable(load_settings().orders_db_url)
+    by_lexicon, respelled = make_order(child_name="Niamh"), make_order(child_name="Niamh", phonetic_name="Nee-av")
+    table.add([by_lexicon, respelled])
+    table.dispose()
+    assert main(["status", by_lexicon.order_id, respelled.order_id, "--json"]) == 0
+    said = [item["name_as_spoken"] for item in json.loads(capsys.readouterr().out)]
+    assert said == [{"spoken": "Neeve", "source": "lexicon"}, {"spoken": "Nee-av", "source": "order"}]
+    assert main(["status", by_lexicon.order_id, "--names"]) == 0
+    assert "name said as 'Neeve' (from lexicon)" in capsys.readouterr().out

@@ -111,6 +111,7 @@ def cmd_status(args: argparse.Namespace) -> int:
             **_deadline_fields(table, order),
             # Shared sentences made for every order are in no order's bill.
             "bill": order_bill(order, operations),
+            "name_as_spoken": _name_as_spoken(order),
         })
     if args.json:
         print(json.dumps(results, indent=2))
@@ -120,7 +121,25 @@ def cmd_status(args: argparse.Namespace) -> int:
             detail = f"ready by {result['estimated_ready_at']}" + (
                 f" AT RISK: deadline {result['deadline']}" if result["at_risk"] else "")
         print(f"{result['order_id']}  {result['status']:<10} attempts={result['attempts']}  {detail}".rstrip())
+        if args.names and result["name_as_spoken"]:
+            print(f"  name said as {result['name_as_spoken']['spoken']!r} (from {result['name_as_spoken']['source']})")
     return code
+
+
+def _name_as_spoken(order) -> dict | None:
+    """How Santa says (or, before the script step, will say) the name, and where that came from: for the operator's
+    eyes only, never a log."""
+    from santa_videos.names.as_spoken import name_as_spoken, name_said_in_video
+    from santa_videos.names.location import LexiconLocation, configured_location
+    from santa_videos.resources.media_store import media_store
+
+    if not order.child_name:
+        return None  # erased
+    media = media_store()
+    said = name_said_in_video(media, order.order_id)
+    if said is None:
+        said = name_as_spoken(order, LexiconLocation(configured_location()).load(media.backend))
+    return said.as_json()
 
 
 def _deadline_fields(table: OrderTable, order) -> dict:
@@ -183,12 +202,14 @@ def register(commands) -> None:
         help="show where orders are (status, attempts, video or error, estimated ready time, deadline at risk)",
         description="Show each order's status, attempts and video or error. A waiting or rendering order also gets "
         "its estimated ready time, from its place in the queue and the pace of the last hour, and AT RISK when "
-        "that misses its deadline. --json adds what the order's renders were billed (speech characters, lip-sync "
+        "that misses its deadline. --names adds how Santa says the child's name and where that came from (the "
+        "order's own respelling, the name lexicon, or the spelling); --json always has it, and adds what the order's renders were billed (speech characters, lip-sync "
         "generations and seconds, summed over every attempt) and its estimated cost at the configured prices.",
         examples=[f"santa-videos status {EXAMPLE_ORDER_ID}", f"santa-videos status {EXAMPLE_ORDER_ID} --json"],
     )
     status.add_argument("order_ids", nargs="+", metavar="ORDER_ID")
     status.add_argument("--json", action="store_true", help="print JSON instead of one line per order")
+    status.add_argument("--names", action="store_true", help="also print how Santa says each child's name")
     status.set_defaults(handler=cmd_status)
 
     demo = add_command(
