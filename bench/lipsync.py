@@ -127,9 +127,9 @@ def lipsync_rows(figures: dict) -> list[Row]:
             f"1.0; mean over {len(orders)} lip-sync orders, {served} served by lip-sync"),
         Row("lip-sync picture follows the sound", fmt(min(follows), digits=3),
             f">= 0.9; the least of {len(follows)} delivered videos (correlation of brightness and loudness)"),
-        Row("lip-sync seconds billed per video / speech seconds (the warm orders)",
+        Row("lip-sync seconds billed per video / speech seconds",
             fmt(billed_per_speech_second(warm), digits=3),
-            f"<= 0.4; {len(warm)} orders whose shared sentences were made; the first batch {first_ratio:.3f}"),
+            f"<= 0.4; the warm orders: {len(warm)} whose shared sentences were made; the first batch {first_ratio:.3f}"),
     ]
 
 

@@ -106,7 +106,7 @@ def test_lipsync_rows_bill_the_warm_batch_and_show_the_least_following_video():
     assert rows["lip-sync coverage of the speech"].value == "0.750"
     assert "3 served by lip-sync" in rows["lip-sync coverage of the speech"].goal
     assert rows["lip-sync picture follows the sound"].value == "0.910"
-    billed = rows["lip-sync seconds billed per video / speech seconds (the warm orders)"]
+    billed = rows["lip-sync seconds billed per video / speech seconds"]
     assert billed.value == "0.333" and billed.goal.startswith("<= 0.4") and "first batch 1.467" in billed.goal
 
 

@@ -106,7 +106,7 @@ def test_new_intake_and_idle_rows_are_formed_from_their_figures():
     assert deadline.value == "0.67" and deadline.goal.startswith("1.0; 2 of 3 urgent")
     assert rows["storage"].value == "postgres"
     assert rows["characters billed per video / whole script"].value == "0.150"
-    assert rows["lip-sync seconds billed per video / speech seconds (the warm orders)"].value == "0.375"
+    assert rows["lip-sync seconds billed per video / speech seconds"].value == "0.375"
     assert "daemon tick (evaluate, partitions, runs)" not in rows
 
 
