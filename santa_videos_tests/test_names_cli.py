@@ -7,6 +7,7 @@ import pytest
 from santa_videos.cli import main
 from santa_videos.names.lexicon import parse_lexicon
 from santa_videos.names.location import LexiconLocation
+from santa_videos_tests.lexicon_files import use_lexicon
 
 pytestmark = pytest.mark.unit
 
@@ -15,10 +16,7 @@ LEXICON = "name,language,say_as,ipa\nNiamh,en,Neeve,niːv\nNiamh,es,Niv,\nAoife,
 
 @pytest.fixture
 def lexicon_file(tmp_path, monkeypatch):
-    path = tmp_path / "names.csv"
-    path.write_text(LEXICON, encoding="utf-8")
-    monkeypatch.setenv("SANTA_NAME_LEXICON", str(path))
-    return path
+    return use_lexicon(tmp_path, monkeypatch, LEXICON)
 
 
 def run(capsys, *words) -> tuple[int, str, str]:

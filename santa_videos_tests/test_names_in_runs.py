@@ -11,6 +11,7 @@ from santa_videos.orders import OrderTable
 from santa_videos.resources.media_store import media_store
 from santa_videos.settings import load_settings
 from santa_videos_tests.fakes.pipeline import fakes, template_library, world  # noqa: F401 (fixtures)
+from santa_videos_tests.lexicon_files import use_lexicon
 
 pytestmark = pytest.mark.integration
 
@@ -19,10 +20,7 @@ LEXICON = "name,language,say_as,ipa\nNiamh,en,Neeve,niːv\nSiobhán,en,Shivawn,�
 
 @pytest.fixture
 def lexicon_file(tmp_path, monkeypatch):
-    path = tmp_path / "names.csv"
-    path.write_text(LEXICON, encoding="utf-8")
-    monkeypatch.setenv("SANTA_NAME_LEXICON", str(path))
-    return path
+    return use_lexicon(tmp_path, monkeypatch, LEXICON)
 
 
 def test_every_request_carries_the_dictionary_made_once_and_the_name_stays_out_of_the_event_log(world, fakes, lexicon_file):
