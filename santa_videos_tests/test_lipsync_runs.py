@@ -190,6 +190,22 @@ def test_pieces_are_held_and_padded_where_their_clip_is_short(tmp_path):
     assert max(padded) - min(padded) < 2 and padded[0] >= max(brightness[40:65]) - 1, "its last frame is held"
 
 
+def test_a_sentence_said_twice_and_a_piece_held_at_both_ends_keep_the_clip_to_the_frame(tmp_path):
+    source = tmp_path / "ramp.mp4"
+    subprocess.run(["ffmpeg", "-nostdin", "-loglevel", "error", "-f", "lavfi", "-i",
+                    "color=black:s=320x240:r=25:d=10,format=gray,geq=lum='20+N'", "-c:v", "libx264", "-preset",
+                    "ultrafast", "-pix_fmt", "yuv420p", str(source)], check=True, timeout=60)
+    # The name in the greeting and the goodbye (the same frames read twice) around the parent's words, and a
+    # piece with a lead-in held before and a pause held after: the order's own pack as the planner makes it.
+    pieces = (Piece(first=0, frames=50, hold=10, take=30), Piece(first=50, frames=43, offset=30, take=42),
+              Piece(first=93, frames=122, offset=72, take=120), Piece(first=215, frames=62, offset=30, take=42))
+    out = assemble_clip([SourceClip(source, clip_frames(source), pieces)], 277, tmp_path / "clip.mp4", timeout=120)
+    brightness, _fps = brightness_per_frame(out)
+    assert clip_frames(out) == len(brightness) == 277
+    assert abs(brightness[50] - brightness[215]) < 2 and abs(brightness[91] - brightness[256]) < 2, "said twice alike"
+    assert max(brightness[:11]) - min(brightness[:11]) < 2 and max(brightness[40:50]) - min(brightness[40:50]) < 2
+
+
 def test_shared_clips_are_kept_for_every_machine_and_no_orders_removal_touches_them(store_env, tmp_path):
     here = media_store()
     there = media_store(replace(load_storage_settings(), work_dir=tmp_path / "machine-b"))

@@ -38,17 +38,46 @@ def clip_frames(path: Path) -> int:
     return round(float(seconds) * FPS)
 
 
-def _piece(stream, piece: Piece, clip_frames: int):
+def _read(piece: Piece, clip_frames: int) -> tuple[int, int, int]:
+    """(first frame, frames taken, frames held before) of the clip that `piece` shows."""
     start = min(piece.offset, max(clip_frames - 1, 0))
     wanted = piece.frames - piece.hold if piece.take is None else piece.take
     take = max(1, min(wanted, piece.frames - piece.hold, clip_frames - start))
-    hold = min(piece.hold, piece.frames - take)
-    stream = stream.trim(start_frame=start, end_frame=start + take).setpts("PTS-STARTPTS")
-    if hold > 0:
-        stream = stream.filter("tpad", start=hold, start_mode="clone")
-    stop = piece.frames - hold - take
-    stream = stream.filter("tpad", stop=stop + SPARE_FRAMES, stop_mode="clone")
+    return start, take, min(piece.hold, piece.frames - take)
+
+
+def _trimmed(stream, start: int, take: int, _hold: int):
+    return stream.trim(start_frame=start, end_frame=start + take).setpts("PTS-STARTPTS")
+
+
+def _filled(stream, piece: Piece, read: tuple[int, int, int]):
+    # One tpad for both ends: a second tpad after a start pad loses the start pad's frames.
+    _start, take, hold = read
+    stop = piece.frames - hold - take + SPARE_FRAMES
+    padding = {"start": hold, "start_mode": "clone"} if hold > 0 else {}
+    stream = stream.filter("tpad", stop=stop, stop_mode="clone", **padding)
     return stream.trim(end_frame=piece.frames).setpts("PTS-STARTPTS")
+
+
+def _branches(stream, count: int) -> list:
+    if count == 1:
+        return [stream]
+    copies = stream.filter_multi_output("split", count)
+    return [copies.stream(number) for number in range(count)]
+
+
+def _pieces_of(source: "SourceClip", video) -> list[tuple[int, object]]:
+    """Each piece of the source as a stream, placed by its first frame. Pieces showing the same frames (a
+    sentence said twice) are read once and the read split: FFmpeg miscounts two branches of one split that trim
+    the same frames around a branch reading on."""
+    reads: dict[tuple[int, int, int], list[Piece]] = {}
+    for piece in source.pieces:
+        reads.setdefault(_read(piece, source.frames), []).append(piece)
+    placed = []
+    for branch, (read, pieces) in zip(_branches(video, len(reads)), reads.items()):
+        for copy, piece in zip(_branches(_trimmed(branch, *read), len(pieces)), pieces):
+            placed.append((piece.first, _filled(copy, piece, read)))
+    return placed
 
 
 def assemble_clip(sources: list[SourceClip], total_frames: int, out: Path, timeout: float, threads: int = 0,
@@ -59,10 +88,7 @@ def assemble_clip(sources: list[SourceClip], total_frames: int, out: Path, timeo
         video = ffmpeg.input(str(source.path), protocol_whitelist="file").video.filter("fps", FPS)
         video = video.filter("scale", WIDTH, HEIGHT, flags="lanczos", force_original_aspect_ratio="decrease")
         video = video.filter("pad", WIDTH, HEIGHT, "(ow-iw)/2", "(oh-ih)/2").filter("setsar", 1)
-        copies = video.filter_multi_output("split", len(source.pieces)) if len(source.pieces) > 1 else None
-        for number, piece in enumerate(source.pieces):
-            branch = copies.stream(number) if copies is not None else video
-            placed.append((piece.first, _piece(branch, piece, source.frames)))
+        placed += _pieces_of(source, video)
     placed.sort(key=lambda item: item[0])
     joined = ffmpeg.concat(*[stream for _, stream in placed], v=1, a=0) if len(placed) > 1 else placed[0][1]
     with atomic_path(out) as temp:
