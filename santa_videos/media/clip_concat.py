@@ -46,7 +46,8 @@ def _read(piece: Piece, clip_frames: int) -> tuple[int, int, int]:
     return start, take, min(piece.hold, piece.frames - take)
 
 
-def _trimmed(stream, start: int, take: int, _hold: int):
+def _trimmed(stream, read: tuple[int, int, int]):
+    start, take, _hold = read  # the hold is padded per piece, in _filled
     return stream.trim(start_frame=start, end_frame=start + take).setpts("PTS-STARTPTS")
 
 
@@ -75,7 +76,7 @@ def _pieces_of(source: "SourceClip", video) -> list[tuple[int, object]]:
         reads.setdefault(_read(piece, source.frames), []).append(piece)
     placed = []
     for branch, (read, pieces) in zip(_branches(video, len(reads)), reads.items()):
-        for copy, piece in zip(_branches(_trimmed(branch, *read), len(pieces)), pieces):
+        for copy, piece in zip(_branches(_trimmed(branch, read), len(pieces)), pieces):
             placed.append((piece.first, _filled(copy, piece, read)))
     return placed
 
