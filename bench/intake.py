@@ -1,13 +1,13 @@
 """Intake at scale: a backlog of waiting orders, the intake sensor evaluated over it, a real daemon's queue over
 it, and the asset partitions page with a partition for every one of them."""
 
-import os
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import dagster as dg
 
+from bench.environment import environment
 from bench.instance import bench_instance, stop_with_runs
 from bench.storage import BenchStorage
 from bench.webui import partitions_page_seconds
@@ -70,21 +70,13 @@ def _evaluate(instance: dg.DagsterInstance, orders_db_url: str, result: IntakeRe
     """One evaluation of the sensor function over the backlog, a few times; nothing creates the runs it requests,
     so each sees the same empty Dagster queue and the same waiting orders. The sensor reads its settings (the
     orders table, the slots) from the environment, as in the code server."""
-    saved = {name: os.environ.get(name) for name in ("SANTA_ORDERS_DB_URL", "SANTA_MAX_CONCURRENT_RUNS")}
-    os.environ.update(SANTA_ORDERS_DB_URL=orders_db_url, SANTA_MAX_CONCURRENT_RUNS=str(result.slots))
-    try:
+    with environment({"SANTA_ORDERS_DB_URL": orders_db_url, "SANTA_MAX_CONCURRENT_RUNS": str(result.slots)}):
         for _ in range(EVALUATIONS):
             context = dg.build_sensor_context(instance=instance)
             started = time.perf_counter()
             requests = run_requests_of(intake_sensor(context))
             result.evaluation_seconds.append(time.perf_counter() - started)
             result.runs_requested.append(len(requests))
-    finally:
-        for name, value in saved.items():
-            if value is None:
-                os.environ.pop(name, None)
-            else:
-                os.environ[name] = value
 
 
 def run_requests_of(outcome) -> list[dg.RunRequest]:

@@ -8,7 +8,6 @@ eight processes want it at the same moment, and how evenly loud the sentences of
 import argparse
 import json
 import multiprocessing
-import os
 import shutil
 import tempfile
 import time
@@ -20,6 +19,7 @@ from pathlib import Path
 
 import dagster as dg
 
+from bench.environment import environment
 from bench.speech_orders import draw_orders, script_of
 from bench.stats import Row, fmt, format_table
 from santa_videos.assets.warm_up import shared_sentences
@@ -109,23 +109,6 @@ def cut_wav(source: Path, start: float, end: float, out: Path) -> Path:
         cut.setparams(params)
         cut.writeframes(frames)
     return out
-
-
-@contextmanager
-def environment(values: dict[str, str], removed: tuple[str, ...] = ()):
-    names = [*values, *removed]
-    saved = {name: os.environ.get(name) for name in names}
-    for name in removed:
-        os.environ.pop(name, None)
-    os.environ.update(values)
-    try:
-        yield
-    finally:
-        for name, value in saved.items():
-            if value is None:
-                os.environ.pop(name, None)
-            else:
-                os.environ[name] = value
 
 
 @contextmanager

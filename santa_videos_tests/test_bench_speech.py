@@ -9,7 +9,8 @@ import wave
 import pytest
 
 from bench.lipsync import billed_per_speech_second, lipsync_rows, mean_coverage
-from bench.sentences import billed_per_script, cut_wav, environment, most_shared, sentence_rows
+from bench.environment import environment
+from bench.sentences import billed_per_script, cut_wav, most_shared, sentence_rows
 from bench.speech_orders import PARENT_WORDS, draw_orders, script_of, twin
 from santa_videos.script.catalog import CATALOG
 from santa_videos.script.lines import speech_plan
