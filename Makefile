@@ -32,12 +32,17 @@ DAGSTER_LOG_ARGS = --log-format $(if $(filter true TRUE True 1 yes,$(USE_JSON_LO
 dev: system-deps venv instance
 	$(BIN)/dagster dev -w workspace.yaml -h 127.0.0.1 -p 3000 $(DAGSTER_LOG_ARGS)
 
+# The tests run side by side (pytest-xdist): most of a test's time is spent waiting on a daemon, a server or a
+# browser, so there are more workers than cores. Tests sharing a module's fixture stay on one worker (conftest.py);
+# each test has its own ports, folders and databases. TEST_WORKERS=0 runs them one after another in this process.
+TEST_WORKERS ?= 4
+TEST_FAST_WORKERS ?= 2
 test: system-deps cluster-deps venv
-	$(BIN)/pytest santa_videos_tests
+	$(BIN)/pytest santa_videos_tests -n $(TEST_WORKERS) --dist loadgroup
 
 # The edit-test loop: the unit tier and one end-to-end render on SQLite through a real daemon (pytest.ini, -m fast).
 test-fast: system-deps venv
-	$(BIN)/pytest santa_videos_tests -m fast
+	$(BIN)/pytest santa_videos_tests -m fast -n $(TEST_FAST_WORKERS) --dist loadgroup
 
 # Media floor vs the full Dagster path, intake at scale, idle cost, memory; prints a table, writes
 # bench/results/latest.json. `make bench BENCH_N=4 BENCH_QUICK=1` takes a few minutes; BENCH_STORAGE=postgres runs

@@ -36,6 +36,30 @@ def pytest_collection_modifyitems(config, items):
         raise pytest.UsageError(
             f"tests without a tier ({', '.join(TIERS)}; see pytest.ini):\n  " + "\n  ".join(unclassified)
         )
+    for item in items:
+        group = module_fixture_group(item)
+        if group:
+            item.add_marker(pytest.mark.xdist_group(group))
+    # A parallel run's workers (pytest-xdist) are handed work in this order: the longest tiers first, so none is
+    # left running alone at the end. Stable, so a module's tests keep their order.
+    if hasattr(config, "workerinput"):
+        items.sort(key=lambda item: -max((TIERS.index(m.name) for m in item.iter_markers() if m.name in TIERS),
+                                         default=0))
+
+
+def module_fixture_group(item) -> str | None:
+    """Tests that use a fixture built once per module (a cluster, a browser, a rendered video) run on one parallel
+    worker (`--dist loadgroup`), which builds it once: their group is the module, and the fixture's parameter when
+    it has one (each parameter is a fixture of its own, so those run side by side)."""
+    fixtures = getattr(item, "_fixtureinfo", None)
+    if fixtures is None:
+        return None
+    shared = [name for name, definitions in fixtures.name2fixturedefs.items()
+              if any(definition.scope in ("module", "package") for definition in definitions)]
+    if not shared:
+        return None
+    params = getattr(getattr(item, "callspec", None), "params", {})
+    return "-".join([item.module.__name__, *(str(params[name]) for name in shared if name in params)])
 
 
 @pytest.fixture
