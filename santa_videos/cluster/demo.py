@@ -57,13 +57,13 @@ def database(label: str):
     return temporary_database(POSTGRES, f"santa_cluster_demo_{label}")
 
 
-def base_env(dagster_db: str, orders_db: str) -> dict[str, str]:
+def base_env(dagster_db: str, orders_db: str, server: sa.URL = POSTGRES) -> dict[str, str]:
     # The Makefile's single-machine DAGSTER_HOME and SANTA_DATA_DIR belong to `make demo`, not to these hosts.
     env = {k: v for k, v in os.environ.items() if k not in ("DAGSTER_HOME", "SANTA_DATA_DIR", "SANTA_ORDERS_DB_URL")}
     env.update(
-        DAGSTER_PG_HOST=POSTGRES.host, DAGSTER_PG_PORT=str(POSTGRES.port), DAGSTER_PG_USER=POSTGRES.username,
+        DAGSTER_PG_HOST=server.host, DAGSTER_PG_PORT=str(server.port), DAGSTER_PG_USER=server.username,
         DAGSTER_PG_PASSWORD="", DAGSTER_PG_DB=dagster_db,
-        SANTA_ORDERS_DB_URL=POSTGRES.set(database=orders_db).render_as_string(hide_password=False),
+        SANTA_ORDERS_DB_URL=server.set(database=orders_db).render_as_string(hide_password=False),
         SANTA_MAX_CONCURRENT_RUNS=str(len(HOSTS)),
     )
     return env
