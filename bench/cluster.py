@@ -100,10 +100,8 @@ def running_cluster(root: Path, parallelism: int, hosts: dict[str, int],
                     code_location: tuple[str, str] | None = None, extra_env: dict | None = None) -> Iterator[tuple]:
     """A cluster on a PostgreSQL server of its own, warmed up: the cluster, its orders table, a connection to watch
     them on, its meters, and its two databases (Dagster's, the orders')."""
-    root.mkdir(parents=True, exist_ok=True)
-    root.chmod(0o711)  # the server's own user reaches its folder below
     with ExitStack() as stack:
-        admin, postmaster = stack.enter_context(postgres_server(root / "postgres"))
+        admin, postmaster = stack.enter_context(postgres_server())
         databases = [stack.enter_context(temporary_database(admin, f"bench_{label}")) for label in ("dagster", "orders")]
         env = {k: v for k, v in base_env(*databases, server=admin).items()
                if not k.startswith("SANTA_") or k in PASSED_THROUGH or k == "SANTA_ORDERS_DB_URL"}

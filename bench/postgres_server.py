@@ -5,7 +5,9 @@ once they have exited."""
 
 import os
 import pwd
+import shutil
 import subprocess
+import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -32,32 +34,36 @@ def _server_user() -> str | None:
 
 
 @contextmanager
-def postgres_server(folder: Path, settings: dict[str, str] | None = None) -> Iterator[tuple[sa.URL, int]]:
-    """A running server on a free port of 127.0.0.1 (trust authentication): its admin URL and its postmaster's pid.
-    `settings` are server settings (`log_connections`, say)."""
+def postgres_server(settings: dict[str, str] | None = None) -> Iterator[tuple[sa.URL, int]]:
+    """A running server on a free port of 127.0.0.1 (trust authentication) in a temporary folder of its own (its
+    user must reach it), removed afterwards: its admin URL and its postmaster's pid. `settings` are server settings
+    (`log_connections`, say)."""
     binaries, user = server_binaries(), _server_user()
     if binaries is None:
         raise RuntimeError("PostgreSQL's server binaries are not installed: apt-get install postgresql")
-    folder.mkdir(parents=True, exist_ok=True)
+    folder = Path(tempfile.mkdtemp(prefix="santa-bench-postgres-"))
     if user:
         os.chown(folder, pwd.getpwnam(user).pw_uid, pwd.getpwnam(user).pw_gid)
     data, port = folder / "data", free_port()
-    initdb = subprocess.run([str(binaries / "initdb"), "-D", str(data), "-U", "postgres", "--auth=trust", "-E", "UTF8",
-                             "--no-sync"], capture_output=True, text=True, cwd=folder, **as_user(user))
-    if initdb.returncode != 0:
-        raise RuntimeError(f"initdb failed in {folder} (its user must reach the folder):\n{initdb.stderr}")
-    with (folder / "postgres.log").open("ab") as log:
-        server = subprocess.Popen(
-            [str(binaries / "postgres"), "-D", str(data), "-p", str(port), "-k", str(folder),
-             "-c", "listen_addresses=127.0.0.1",
-             *[f"-c{name}={value}" for name, value in (settings or {}).items()]],
-            cwd=folder, stdout=log, stderr=subprocess.STDOUT, **as_user(user),
-        )
     try:
-        wait_until(lambda: port_open(port), 60, "the bench's PostgreSQL", server)
-        yield sa.make_url(f"postgresql+psycopg2://postgres@127.0.0.1:{port}/postgres"), server.pid
+        initdb = subprocess.run([str(binaries / "initdb"), "-D", str(data), "-U", "postgres", "--auth=trust",
+                                 "-E", "UTF8", "--no-sync"], capture_output=True, text=True, cwd=folder,
+                                **as_user(user))
+        if initdb.returncode != 0:
+            raise RuntimeError(f"initdb failed in {folder}:\n{initdb.stderr}")
+        with (folder / "postgres.log").open("ab") as log:
+            server = subprocess.Popen(
+                [str(binaries / "postgres"), "-D", str(data), "-p", str(port), "-k", str(folder),
+                 "-c", "listen_addresses=127.0.0.1", *[f"-c{name}={value}" for name, value in (settings or {}).items()]],
+                cwd=folder, stdout=log, stderr=subprocess.STDOUT, **as_user(user),
+            )
+        try:
+            wait_until(lambda: port_open(port), 60, "the bench's PostgreSQL", server)
+            yield sa.make_url(f"postgresql+psycopg2://postgres@127.0.0.1:{port}/postgres"), server.pid
+        finally:
+            stop_process(server, timeout=60)
     finally:
-        stop_process(server, timeout=60)
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 def server_cpu_seconds(postmaster_pid: int) -> float:
