@@ -102,7 +102,8 @@ def running_cluster(root: Path, parallelism: int, hosts: dict[str, int],
     them on, its meters, and its two databases (Dagster's, the orders')."""
     with ExitStack() as stack:
         admin, postmaster = stack.enter_context(postgres_server())
-        databases = [stack.enter_context(temporary_database(admin, f"bench_{label}")) for label in ("dagster", "orders")]
+        databases = [stack.enter_context(temporary_database(admin, f"bench_{label}"))
+                     for label in ("dagster", "orders")]
         env = {k: v for k, v in base_env(*databases, server=admin).items()
                if not k.startswith("SANTA_") or k in PASSED_THROUGH or k == "SANTA_ORDERS_DB_URL"}
         env.update(SANTA_MAX_CONCURRENT_RUNS=str(parallelism), **(extra_env or {}))
@@ -200,7 +201,8 @@ def _with_project_root() -> str:
 
 def _wait_for_runs(engine: sa.Engine, count: int, timeout: float) -> int:
     """How many runs succeeded, once `count` runs have ended."""
-    query = sa.text("SELECT status, count(*) FROM runs WHERE status IN ('SUCCESS', 'FAILURE', 'CANCELED') GROUP BY status")
+    query = sa.text("SELECT status, count(*) FROM runs WHERE status IN ('SUCCESS', 'FAILURE', 'CANCELED') "
+                    "GROUP BY status")
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         with engine.connect() as conn:

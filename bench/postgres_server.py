@@ -54,7 +54,8 @@ def postgres_server(settings: dict[str, str] | None = None) -> Iterator[tuple[sa
         with (folder / "postgres.log").open("ab") as log:
             server = subprocess.Popen(
                 [str(binaries / "postgres"), "-D", str(data), "-p", str(port), "-k", str(folder),
-                 "-c", "listen_addresses=127.0.0.1", *[f"-c{name}={value}" for name, value in (settings or {}).items()]],
+                 "-c", "listen_addresses=127.0.0.1",
+                 *[f"-c{name}={value}" for name, value in (settings or {}).items()]],
                 cwd=folder, stdout=log, stderr=subprocess.STDOUT, **as_user(user),
             )
         try:

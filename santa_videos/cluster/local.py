@@ -1,6 +1,6 @@
 """A cluster on this one machine: a central part (the code server, dagster-daemon, PostgreSQL databases, Redis, the
-S3 server) and worker hosts, each with its own DAGSTER_HOME, data folder, temp folder and SANTA_HOST_NAME. The hosts share nothing
-but what they reach over the network: PostgreSQL, Redis and the S3 server."""
+S3 server) and worker hosts, each with its own DAGSTER_HOME, data folder, temp folder and SANTA_HOST_NAME. The hosts
+share nothing but what they reach over the network: PostgreSQL, Redis and the S3 server."""
 
 import os
 import shutil

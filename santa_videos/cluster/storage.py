@@ -13,7 +13,9 @@ import os
 
 import sqlalchemy as sa
 from dagster._core.storage.base_storage import DagsterStorage
-from dagster_postgres import DagsterPostgresStorage, PostgresEventLogStorage, PostgresRunStorage, PostgresScheduleStorage
+from dagster_postgres import (
+    DagsterPostgresStorage, PostgresEventLogStorage, PostgresRunStorage, PostgresScheduleStorage,
+)
 from dagster_postgres.utils import create_pg_engine, get_token_provider_from_config, pg_url_from_config
 
 # Per database and process: the daemon's threads and a run's event writes rarely need more than two at once.
