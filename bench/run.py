@@ -16,7 +16,7 @@ import time
 from dataclasses import asdict
 from pathlib import Path
 
-from bench.cluster import cluster_available, cluster_path, cluster_rows
+from bench.cluster import cluster_available, cluster_repeat, cluster_rows, noop_runs
 from bench.deadline_first import deadline_first
 from bench.full_path import full_path
 from bench.idle import idle_and_probes
@@ -84,9 +84,13 @@ def measure(args: argparse.Namespace, root: Path, storage: BenchStorage) -> dict
         full = full_path(bench_orders(args.n), root / f"full-{repeat}", storage, parallelism, timeout=120 * args.n)
         figures["repeats"].append({"floor": asdict(floor), "full": asdict(full)})
         if not cluster_available():
-            say(f"repeat {repeat + 1}/{args.repeats}: cluster, same {args.n} orders over two Celery worker hosts")
-            cluster = cluster_path(bench_orders(args.n), root / f"cluster-{repeat}", parallelism, timeout=120 * args.n)
-            figures.setdefault("cluster", []).append(asdict(cluster))
+            say(f"repeat {repeat + 1}/{args.repeats}: cluster, same {args.n} orders on two worker hosts, then one")
+            cluster = cluster_repeat(bench_orders(args.n), root / f"cluster-{repeat}", parallelism, timeout=120 * args.n)
+            for key, result in cluster.items():
+                figures.setdefault(key, []).append(result)
+    if not cluster_available():
+        say(f"cluster: {args.n} no-op runs, Dagster's own cost of a run on a worker")
+        figures["cluster_noop"] = asdict(noop_runs(root / "cluster-noop", args.n, parallelism, timeout=60 * args.n))
     layer_orders = bench_orders(min(args.n, 4))
     say(f"talking face and photo: {len(layer_orders)} videos with and without them, one at a time")
     figures["layers"] = asdict(layers_cost(layer_orders, root / "layers", load_settings()))

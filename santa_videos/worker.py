@@ -58,4 +58,12 @@ def run_worker(concurrency: int, queue: str = QUEUE, log_level: str = "INFO") ->
     instance = dg.DagsterInstance.get()
     app = celery_app(instance)
     instance.dispose()
+    preload()
     app.worker_main(worker_argv(concurrency, queue, log_level))
+
+
+def preload() -> None:
+    """Load the code location and the S3 client's modules before Celery forks its processes: each of them, and each
+    that replaces one after --max-tasks-per-child, then starts its first run with them already imported."""
+    import santa_videos.definitions  # noqa: F401
+    import santa_videos.storage.s3  # noqa: F401

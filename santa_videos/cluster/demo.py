@@ -1,7 +1,7 @@
 """`make cluster-demo`: nine orders rendered by two worker hosts on this one machine.
 
 Starts what is not running (PostgreSQL; its own `redis-server` and S3 server on free ports, in a temporary folder),
-two `santa-videos worker` hosts that share nothing but those services, and a dagster-daemon on
+two `santa-videos worker` hosts that share nothing but those services, the code server and a dagster-daemon on
 deploy/dagster.cluster.yaml; queues the three sample orders and six more; prints, per order, the host that rendered
 it, the seconds from submission to delivery and the object key of its video; stops everything it started. Exits 0
 only when every order was delivered and both hosts rendered some.
@@ -57,13 +57,13 @@ def database(label: str):
     return temporary_database(POSTGRES, f"santa_cluster_demo_{label}")
 
 
-def base_env(dagster_db: str, orders_db: str) -> dict[str, str]:
+def base_env(dagster_db: str, orders_db: str, server: sa.URL = POSTGRES) -> dict[str, str]:
     # The Makefile's single-machine DAGSTER_HOME and SANTA_DATA_DIR belong to `make demo`, not to these hosts.
     env = {k: v for k, v in os.environ.items() if k not in ("DAGSTER_HOME", "SANTA_DATA_DIR", "SANTA_ORDERS_DB_URL")}
     env.update(
-        DAGSTER_PG_HOST=POSTGRES.host, DAGSTER_PG_PORT=str(POSTGRES.port), DAGSTER_PG_USER=POSTGRES.username,
+        DAGSTER_PG_HOST=server.host, DAGSTER_PG_PORT=str(server.port), DAGSTER_PG_USER=server.username,
         DAGSTER_PG_PASSWORD="", DAGSTER_PG_DB=dagster_db,
-        SANTA_ORDERS_DB_URL=POSTGRES.set(database=orders_db).render_as_string(hide_password=False),
+        SANTA_ORDERS_DB_URL=server.set(database=orders_db).render_as_string(hide_password=False),
         SANTA_MAX_CONCURRENT_RUNS=str(len(HOSTS)),
     )
     return env
@@ -111,7 +111,7 @@ def run(timeout_seconds: float, keep: bool) -> int:
         for name in HOSTS:
             cluster.add_host(name).start()
         cluster.start_daemon()
-        print(f"workers {', '.join(HOSTS)} and dagster-daemon started", flush=True)
+        print(f"workers {', '.join(HOSTS)}, the code server and dagster-daemon started", flush=True)
         table = OrderTable(cluster.env["SANTA_ORDERS_DB_URL"])
         stack.callback(table.dispose)
         orders = [parse_order(fields) for fields in [*SAMPLE_ORDERS, *MORE_ORDERS]]

@@ -1,6 +1,6 @@
-"""A cluster on this one machine: a central part (dagster-daemon, PostgreSQL databases, Redis, the S3 server) and
-worker hosts, each with its own DAGSTER_HOME, data folder, temp folder and SANTA_HOST_NAME. The hosts share nothing
-but what they reach over the network: PostgreSQL, Redis and the S3 server."""
+"""A cluster on this one machine: a central part (the code server, dagster-daemon, PostgreSQL databases, Redis, the
+S3 server) and worker hosts, each with its own DAGSTER_HOME, data folder, temp folder and SANTA_HOST_NAME. The hosts
+share nothing but what they reach over the network: PostgreSQL, Redis and the S3 server."""
 
 import os
 import shutil
@@ -9,21 +9,25 @@ import subprocess
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from santa_videos.cluster.services import RedisServer, S3Server, ServiceError
+from santa_videos.cluster.services import RedisServer, S3Server, ServiceError, port_open, wait_until
 from santa_videos.daemon_harness import BIN
-from santa_videos.processes import stop_process
+from santa_videos.processes import free_port, stop_process
 
 CLUSTER_INSTANCE_YAML = Path(__file__).resolve().parents[2] / "deploy" / "dagster.cluster.yaml"
-WORKSPACE_YAML = "load_from:\n  - python_module:\n      module_name: santa_videos.definitions\n" \
-    "      location_name: santa_videos\n"
+CODE_LOCATION = ("santa_videos.definitions", "santa_videos")
 
 
 def prepare_home(folder: Path, instance_yaml: Path = CLUSTER_INSTANCE_YAML) -> Path:
-    """A DAGSTER_HOME holding the cluster instance file and a workspace that loads the installed package."""
+    """A DAGSTER_HOME holding the cluster instance file."""
     folder.mkdir(parents=True, exist_ok=True)
     shutil.copy(instance_yaml, folder / "dagster.yaml")
-    (folder / "workspace.yaml").write_text(WORKSPACE_YAML)
     return folder
+
+
+def grpc_workspace(port: int, location_name: str) -> str:
+    """A workspace that reaches a code server already running, which the daemon and webserver never restart."""
+    return f"load_from:\n  - grpc_server:\n      host: 127.0.0.1\n      port: {port}\n" \
+        f"      location_name: {location_name}\n"
 
 
 def as_user(user: str | None) -> dict:
@@ -130,8 +134,10 @@ class LocalCluster:
     root: Path
     env: dict[str, str]
     central_user: str | None = None
+    code_location: tuple[str, str] = CODE_LOCATION  # module, location name
     hosts: list[Host] = field(default_factory=list)
     daemon: subprocess.Popen | None = None
+    code_server: subprocess.Popen | None = None
 
     def __post_init__(self):
         self.root.mkdir(parents=True, exist_ok=True)
@@ -178,7 +184,27 @@ class LocalCluster:
                 **as_user(self.central_user),
             )
 
+    def start_code_server(self) -> None:
+        """The code location in a server of its own, and the central workspace.yaml pointing at it. A daemon that
+        starts its code server itself restarts it every 60 s, loading the definitions again each time."""
+        module, location_name = self.code_location
+        port = free_port()
+        self.code_server = self.start_central(
+            [str(BIN / "dagster"), "code-server", "start", "-m", module, "--location-name", location_name,
+             "-h", "127.0.0.1", "-p", str(port)], "code-server.log",
+        )
+        wait_until(lambda: port_open(port) and self._serving(port), 180, "the code server", self.code_server)
+        (self.central / "workspace.yaml").write_text(grpc_workspace(port, location_name))
+
+    def _serving(self, port: int) -> bool:
+        check = subprocess.run([str(BIN / "dagster"), "api", "grpc-health-check", "-p", str(port)],
+                               capture_output=True, env=self.central_env)
+        return check.returncode == 0
+
     def start_daemon(self, log_args: list[str] = ()) -> None:
+        """The daemon, after the code server it reads (started first when it is not running)."""
+        if self.code_server is None or self.code_server.poll() is not None:
+            self.start_code_server()
         workspace = str(self.central / "workspace.yaml")
         self.daemon = self.start_central([str(BIN / "dagster-daemon"), "run", "-w", workspace, *log_args], "daemon.log")
 
@@ -188,5 +214,6 @@ class LocalCluster:
             if host.alive:
                 host.stop()
         stop_process(self.daemon, timeout=60)
+        stop_process(self.code_server, timeout=60)
         self.s3.stop()
         self.redis.stop()
