@@ -20,7 +20,10 @@ def noop() -> None:
     return None
 
 
-noop_job = dg.define_asset_job("noop_job", selection=[noop], partitions_def=noop_keys)
+# In one process, as video_job runs its steps: Dagster's default executor would spawn a second process per run.
+noop_job = dg.define_asset_job(
+    "noop_job", selection=[noop], partitions_def=noop_keys, executor_def=dg.in_process_executor
+)
 
 
 @dg.sensor(job=noop_job, minimum_interval_seconds=1, default_status=dg.DefaultSensorStatus.RUNNING)
