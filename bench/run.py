@@ -188,7 +188,7 @@ def layers_row(layers: dict) -> Row:
 def idle_row(idle: dict) -> Row:
     above = idle["project_core_share"] - idle["empty_core_share"]
     return Row("idle CPU above Dagster's baseline", f"{above:.3f}",
-               f"<= 0.02; share of one core over {idle['window_seconds']:.0f} s: project "
+               f"<= 0.01; share of one core over {idle['window_seconds']:.0f} s: project "
                f"{idle['project_core_share']:.3f}, empty code location {idle['empty_core_share']:.3f}")
 
 
