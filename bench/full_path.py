@@ -9,7 +9,7 @@ from pathlib import Path
 import dagster as dg
 
 from bench.instance import bench_instance
-from bench.procs import TreeSampler
+from bench.procs import TreeSampler, daemon_side_cpu
 from bench.storage import BenchStorage
 from bench.workload import prepare_scene
 from santa_videos.orders.model import Order, Status
@@ -97,10 +97,7 @@ def _add_process_figures(
     workers = sampler.by_role("run_worker")
     result.worker_cpu_seconds = sum(w.cpu_seconds for w in workers)
     result.tools_cpu_seconds = sum(w.reaped_children_cpu_seconds for w in workers)
-    for role in ("daemon", "code_server", "other"):
-        result.daemon_cpu_seconds += sum(
-            at_delivery.get(r.pid, r.cpu_seconds) - baseline.get(r.pid, 0.0) for r in sampler.by_role(role)
-        )
+    result.daemon_cpu_seconds = daemon_side_cpu(sampler, baseline, at_delivery)
     result.worker_peak_rss_mb = max((w.peak_rss_mb for w in workers), default=0.0)
     result.daemon_peak_rss_mb = max((r.peak_rss_mb for r in sampler.by_role("daemon")), default=0.0)
     result.code_server_peak_rss_mb = max((r.peak_rss_mb for r in sampler.by_role("code_server")), default=0.0)

@@ -124,6 +124,13 @@ class TreeSampler:
         return [r for r in self.readings.values() if r.role == role]
 
 
+def daemon_side_cpu(sampler: TreeSampler, baseline: dict[int, float], at_end: dict[int, float]) -> float:
+    """CPU seconds of everything but run workers and media tools (the daemon, its code server, their helpers)
+    between two samples: `baseline` and `at_end` map pid -> CPU seconds read then."""
+    return sum(at_end.get(r.pid, r.cpu_seconds) - baseline.get(r.pid, 0.0)
+               for role in ("daemon", "code_server", "other") for r in sampler.by_role(role))
+
+
 def descendants(root_pid: int) -> list[int]:
     """Every live process under `root_pid`, read from /proc now."""
     parents = {}

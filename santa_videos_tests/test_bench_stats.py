@@ -97,7 +97,7 @@ def test_new_intake_and_idle_rows_are_formed_from_their_figures():
     assert rows["submission -> run created"].value.startswith("0.80 s (min 0.60, max 1.40, n=3)")
     assert rows["submission -> run created"].goal.startswith("<= 2 s")
     idle = rows["idle CPU above Dagster's baseline"]
-    assert idle.value == "0.015" and idle.goal.startswith("<= 0.02")
+    assert idle.value == "0.015" and idle.goal.startswith("<= 0.01")
     assert "project 0.065" in idle.goal and "empty code location 0.050" in idle.goal
     queued = rows["queued runs with 10,000 waiting orders"]
     assert queued.value == "4" and queued.goal.startswith("<= 3 x 2 = 6") and "7 runs created in 60 s" in queued.goal

@@ -13,12 +13,13 @@ A refusal says what kind of word was found, never the word: messages end up in t
 import re
 import unicodedata
 from functools import cache
-from typing import Literal
-
-from safetype import ModerationEngine, ModerationMatch, create_moderation_engine, load_pack
+from typing import TYPE_CHECKING, Literal
 
 from santa_videos.orders.refused_words import ACCENTED, EMBEDDED, ENGLISH, NAME_PREFIXES, NAMES_ALLOWED, SPANISH
 from santa_videos.settings import moderation_allowed_names
+
+if TYPE_CHECKING:
+    from safetype import ModerationEngine, ModerationMatch
 
 Kind = Literal["name", "mention"]
 
@@ -51,7 +52,7 @@ def refusal(text: str, kind: Kind) -> str | None:
     return None
 
 
-def _is_a_name(match: ModerationMatch, kind: Kind) -> bool:
+def _is_a_name(match: "ModerationMatch", kind: Kind) -> bool:
     """Whether a one-word match in a name field, or written with a capital in a mention, is a real name after all:
     a known name, or a word refused only by a prefix or a doubled letter ("Wankel", "Morron")."""
     if match.rule_id in _phrase_rules() or not (kind == "name" or match.text[:1].isupper()):
@@ -80,11 +81,17 @@ def _masked_word(text: str) -> str | None:
 
 
 def _packs() -> list[dict]:
+    # Imported here, not with the module: every run worker and code server loads this module, and only a submission
+    # checks text.
+    from safetype import load_pack
+
     return [load_pack("en"), load_pack("es"), ENGLISH, SPANISH, EMBEDDED]
 
 
 @cache
-def _engine() -> ModerationEngine:
+def _engine() -> "ModerationEngine":
+    from safetype import create_moderation_engine
+
     # Every category blocks at any confidence: a word in quotes ("said 'shit'") is still spoken aloud.
     policy = {category: {"action": "block", "min_confidence": 0, "min_severity": "low"} for category in WHAT}
     return create_moderation_engine(mode="block", packs=_packs(), policy=policy)

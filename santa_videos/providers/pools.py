@@ -13,6 +13,7 @@ import time
 import dagster as dg
 
 from santa_videos.providers.settings import ProviderSettings, load_provider_settings
+from santa_videos.sensors.instance import sensor_instance
 
 ELEVENLABS_POOL = "elevenlabs"
 HIGGSFIELD_POOL = "higgsfield"
@@ -50,11 +51,12 @@ _applied: dict[tuple, float] = {}
 def keep_pool_limits(context: dg.SensorEvaluationContext) -> None:
     """Put the limits from the environment into the instance when they differ from what this process last wrote,
     or that was more than POOL_LIMITS_EVERY_SECONDS ago."""
+    instance = sensor_instance(context)
     limits = pool_limits(load_provider_settings())
-    key = (id(context.instance), tuple(sorted(limits.items())))
+    key = (id(instance), tuple(sorted(limits.items())))
     if time.monotonic() - _applied.get(key, -POOL_LIMITS_EVERY_SECONDS) < POOL_LIMITS_EVERY_SECONDS:
         return
-    changed = apply_pool_limits(context.instance, limits)
+    changed = apply_pool_limits(instance, limits)
     if changed:
         context.log.info(f"provider pool limits set: {', '.join(changed)}")
     _applied.clear()

@@ -27,6 +27,7 @@ from santa_videos.orders.table import OrderTable
 from santa_videos.partitions import video_partitions
 from santa_videos.providers.pools import keep_pool_limits
 from santa_videos.resources.orders import table_at
+from santa_videos.sensors.instance import sensor_instance
 from santa_videos.sensors.run_requests import video_run_requests
 from santa_videos.settings import Settings, load_settings
 
@@ -68,12 +69,12 @@ def an_order_waits(table: OrderTable, listen_seconds: float) -> bool:
 
 def hand_over(context: dg.SensorEvaluationContext, table: OrderTable, settings: Settings):
     """The waiting orders to hand to Dagster now, or the reason there are none."""
-    capacity = queue_capacity(settings)
-    room = min(capacity - context.instance.get_runs_count(dg.RunsFilter(statuses=WAITING_IN_DAGSTER)),
-               settings.intake_batch_size)
+    capacity, instance = queue_capacity(settings), sensor_instance(context)
+    waiting = instance.get_runs_count(dg.RunsFilter(statuses=WAITING_IN_DAGSTER))
+    room = min(capacity - waiting, settings.intake_batch_size)
     if room <= 0:
         return f"Dagster's queue is full ({capacity} runs); the rest wait in the orders table"
-    return next_orders(context.instance, table, room, capacity) or "every waiting order already has a run"
+    return next_orders(instance, table, room, capacity) or "every waiting order already has a run"
 
 
 @dg.sensor(

@@ -13,6 +13,7 @@ from santa_videos.orders.model import Status
 from santa_videos.orders.status_rules import RunRef
 from santa_videos.partitions import video_partitions
 from santa_videos.resources.orders import table_at
+from santa_videos.sensors.instance import sensor_instance
 from santa_videos.sensors.run_requests import video_run_requests
 from santa_videos.settings import load_settings
 
@@ -38,17 +39,18 @@ def order_reconciler(context: dg.SensorEvaluationContext):
     unfinished = table.unfinished(cutoff, BATCH_SIZE)
     if not unfinished:
         return dg.SkipReason("no order has waited unchanged past the grace period")
-    handed_over = orders_with_runs(context.instance, [order_id for order_id, status, _ in unfinished
-                                                      if status == Status.QUEUED])
+    instance = sensor_instance(context)
+    queued = [order_id for order_id, status, _ in unfinished if status == Status.QUEUED]
+    handed_over = orders_with_runs(instance, queued)
     for order_id, status, due_at in unfinished:
         if status == Status.QUEUED and order_id not in handed_over:
             continue  # waiting in the orders table: the intake sensor hands it over, however long it waits
-        runs = order_runs(context.instance, order_id)
+        runs = order_runs(instance, order_id)
         if any(not run.is_finished for run in runs):
             continue
-        latest = context.instance.get_run_record_by_id(runs[0].run_id) if runs else None
+        latest = instance.get_run_record_by_id(runs[0].run_id) if runs else None
         if latest is not None and is_dead_letter(latest.dagster_run):
-            reason = describe_failure(*failed_step_and_reason(context.instance, latest.dagster_run))
+            reason = describe_failure(*failed_step_and_reason(instance, latest.dagster_run))
             if table.mark_failed(order_id, reason, RunRef.of(latest)):
                 dead_lettered.append(order_id)
                 continue

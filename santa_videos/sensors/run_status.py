@@ -10,7 +10,7 @@ reconciler's to find.
 
 While no order is queued or rendering, no run of an order can be under way, and a tick ends after one query of the
 orders table: like the intake sensor, it opens the table and the media store from the settings, and touches the
-Dagster instance (which a sensor builds anew for every evaluation) only when there is something to read.
+Dagster instance (one per process, sensors/instance.py) only when there is something to read.
 """
 
 import dagster as dg
@@ -24,6 +24,7 @@ from santa_videos.order_runs import (
 from santa_videos.providers.pools import keep_pool_limits
 from santa_videos.resources.media_store import MediaStore, media_store
 from santa_videos.resources.orders import table_at
+from santa_videos.sensors.instance import sensor_instance
 from santa_videos.settings import load_settings
 
 # Dead letters are marked within this long; not every daemon pass, each tick has its cost.
@@ -95,21 +96,21 @@ def order_status_sensor(context: dg.SensorEvaluationContext):
     if context.cursor is not None and not table.has_orders_in_flight():
         return dg.SkipReason("no order is queued or rendering")
     keep_pool_limits(context)
-    media = media_store()
+    media, instance = media_store(), sensor_instance(context)
     if context.cursor is None:
         # First evaluation: the runs that ended before the sensor existed are the reconciler's.
-        context.update_cursor(str(_latest_event_id(context.instance)))
+        context.update_cursor(str(_latest_event_id(instance)))
         return dg.SkipReason("watching run ends from now on")
-    events, cursor = run_ends_after(context.instance, int(context.cursor))
+    events, cursor = run_ends_after(instance, int(context.cursor))
     dead_letters = 0
     for record in events:
         run_id = record.event_log_entry.run_id
         if record.event_log_entry.dagster_event_type == dg.DagsterEventType.RUN_SUCCESS:
-            run = context.instance.get_run_by_id(run_id)
+            run = instance.get_run_by_id(run_id)
             if run is not None and order_of(run):
-                tidy(context.instance, media, order_of(run))
+                tidy(instance, media, order_of(run))
             continue
-        why_not = mark_dead_letter(context.instance, table, media, run_id)
+        why_not = mark_dead_letter(instance, table, media, run_id)
         if why_not:
             context.log.info(why_not)
         else:
