@@ -241,7 +241,7 @@ def cluster_rows(figures: dict, full_walls: list[float]):
             f">= 0.9; one worker host running {figures['parallelism']} at once against the media floor{void}"),
         Row("central CPU per video", fmt_spread(central, "s"),
             f"<= 0.8 s; daemon {fmt(parts['daemon'], 's')}, code server {fmt(parts['code_server'], 's')}, "
-            f"PostgreSQL {fmt(parts['postgres'], 's')} ({connections:.0f} connections, statements "
+            f"PostgreSQL {fmt(parts['postgres'], 's')} ({connections:.1f} connections a video, statements "
             f"{fmt(statements, 's')}), Redis {fmt(parts['redis'], 's', 3)}, S3 {fmt(parts['s3'], 's', 3)}"),
         Row("videos per hour per central core", fmt_spread(spread([3600 / c for c in centrals if c]), digits=0),
             ">= 4,500; 3600 s / central CPU per video"),

@@ -35,7 +35,7 @@ def test_cluster_rows_give_central_cpu_videos_per_core_worker_cpu_and_the_one_ho
     assert rows["central CPU per video"].value == "1.25 s (min 1.00, max 1.50, n=2)"
     assert rows["central CPU per video"].goal.startswith(
         "<= 0.8 s; daemon 0.25 s, code server 0.08 s, PostgreSQL 0.75 s")
-    assert "(10 connections, statements 0.17 s)" in rows["central CPU per video"].goal
+    assert "(10.0 connections a video, statements 0.17 s)" in rows["central CPU per video"].goal
     assert rows["videos per hour per central core"].value == "3000 (min 2400, max 3600, n=2)"
     assert rows["cluster worker CPU per video outside media"].value == "0.75 s (min 0.75, max 0.75, n=2)"
     # One host: floor 90 s / 100 s and 100 s / 125 s.
