@@ -10,11 +10,11 @@ from pathlib import Path
 
 import dagster as dg
 
-from bench.instance import bench_instance
+from bench.instance import bench_instance, module_workspace
 from bench.procs import TreeSampler, daemon_side_cpu
 from bench.stats import Row, fmt, fmt_spread, spread
 from bench.storage import BenchStorage
-from santa_videos.daemon_harness import PROJECT_ROOT, DaemonHarness
+from santa_videos.daemon_harness import DaemonHarness
 
 SENSOR = "noop_sensor"
 JOB = "noop_job"
@@ -29,19 +29,11 @@ class EngineFloorResult:
     daemon_cpu_seconds: float
 
 
-def noop_workspace(root: Path) -> Path:
-    path = root / "noop-workspace.yaml"
-    path.write_text(
-        "load_from:\n  - python_module:\n      module_name: bench.noop_location\n"
-        f"      location_name: noop\n      working_directory: {PROJECT_ROOT}\n"
-    )
-    return path
-
-
 def engine_floor(runs: int, root: Path, storage: BenchStorage, parallelism: int, timeout: float) -> EngineFloorResult:
     inbox = root / "inbox"
     inbox.mkdir(parents=True, exist_ok=True)
-    bench = bench_instance(root / "instance", parallelism, storage, workspace=noop_workspace(root))
+    workspace = module_workspace(root / "noop-workspace.yaml", "bench.noop_location", "noop")
+    bench = bench_instance(root / "instance", parallelism, storage, workspace=workspace)
     try:
         with TreeSampler(bench.start(BENCH_NOOP_INBOX=str(inbox))) as sampler:
             bench.wait_for(lambda: [t for t in bench.sensor_ticks(SENSOR) if t.end_timestamp], 180,

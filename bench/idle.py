@@ -15,11 +15,11 @@ from pathlib import Path
 
 import dagster as dg
 
-from bench.instance import bench_instance
+from bench.instance import bench_instance, module_workspace
 from bench.procs import TreeSampler
 from bench.storage import BenchStorage
 from bench.workload import cheap_orders, prepare_scene
-from santa_videos.daemon_harness import PROJECT_ROOT, DaemonHarness
+from santa_videos.daemon_harness import DaemonHarness
 from santa_videos.order_runs import PARTITION_TAG
 from santa_videos.orders.table import OrderTable
 from santa_videos.settings import load_settings
@@ -41,12 +41,7 @@ class IdleResult:
 
 def idle_and_probes(root: Path, storage: BenchStorage, slots: int, window_seconds: float, probes: int) -> IdleResult:
     result = IdleResult(window_seconds=window_seconds)
-    empty_workspace = root / "empty-workspace.yaml"
-    root.mkdir(parents=True, exist_ok=True)
-    empty_workspace.write_text(
-        "load_from:\n  - python_module:\n      module_name: bench.empty_location\n"
-        f"      location_name: empty\n      working_directory: {PROJECT_ROOT}\n"
-    )
+    empty_workspace = module_workspace(root / "empty-workspace.yaml", "bench.empty_location", "empty")
     empty = bench_instance(root / "empty", slots, storage, workspace=empty_workspace)
     try:
         with TreeSampler(empty.start()) as sampler:

@@ -21,6 +21,16 @@ def instance_config() -> Path:
     return Path(os.environ.get("BENCH_DAGSTER_YAML", "").strip() or PROJECT_ROOT / "dagster.yaml").resolve()
 
 
+def module_workspace(path: Path, module: str, location_name: str) -> Path:
+    """A workspace file at `path` that loads the code location `module` from the project folder."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(
+        f"load_from:\n  - python_module:\n      module_name: {module}\n"
+        f"      location_name: {location_name}\n      working_directory: {PROJECT_ROOT}\n"
+    )
+    return path
+
+
 def bench_instance(root: Path, parallelism: int, storage: BenchStorage, data_dir: Path | None = None,
                    orders_db_url: str | None = None, workspace: Path = PROJECT_ROOT / "workspace.yaml") -> DaemonHarness:
     """A fresh instance under `root` whose run queue launches `parallelism` runs at once, on `storage`; with
