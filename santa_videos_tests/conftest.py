@@ -47,6 +47,27 @@ def pytest_collection_modifyitems(config, items):
                                          default=0))
 
 
+LOST_GROUPS = pytest.StashKey[set]()
+
+
+@pytest.hookimpl(tryfirst=True)  # before a parallel worker hands its tests' ids to pytest-xdist
+def pytest_collection_finish(session):
+    """A parallel worker's grouped tests carry their group in their id (`id@group`), which is all pytest-xdist's
+    scheduler reads: lost, every worker would build each module's cluster and browser of its own."""
+    if session.config.getvalue("loadgroup"):
+        session.config.stash[LOST_GROUPS] = {
+            item.nodeid for item in session.items
+            if item.get_closest_marker("xdist_group") and "@" not in item.nodeid.rpartition("]")[2]
+        }
+
+
+@pytest.hookimpl(tryfirst=True)  # before the test's fixtures are built
+def pytest_runtest_setup(item):
+    if item.nodeid in item.config.stash.get(LOST_GROUPS, ()):
+        pytest.fail("pytest-xdist's loadgroup lost this test's group: this pytest and pytest-xdist do not work "
+                    "together (see setup.py's dev extra)", pytrace=False)
+
+
 def module_fixture_group(item) -> str | None:
     """Tests that use a fixture built once per module (a cluster, a browser, a rendered video) run on one parallel
     worker (`--dist loadgroup`), which builds it once: their group is the module, and the fixture's parameter when
