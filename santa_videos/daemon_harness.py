@@ -6,19 +6,19 @@ DAGSTER_ settings but those it names."""
 import os
 import shutil
 import subprocess
-import sys
 import time
 from pathlib import Path
 
 import dagster as dg
 
+from santa_videos.cluster.services import wait_until
+from santa_videos.code_server import BIN, code_server_command, grpc_workspace, serving
 from santa_videos.order_runs import PARTITION_TAG
 from santa_videos.orders.table import OrderTable
 from santa_videos.processes import ServerProcess, free_port, stop_process
 from santa_videos.settings import default_orders_db_url
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
-BIN = Path(sys.executable).parent
 
 
 def clean_env(inherit: tuple[str, ...] = (), **extra) -> dict:
@@ -52,6 +52,7 @@ class DaemonHarness:
         self.env = clean_env(inherit, DAGSTER_HOME=str(self.home), SANTA_DATA_DIR=str(self.data_dir), **env)
         self.log = root / "daemon.log"
         self.process: subprocess.Popen | None = None
+        self.code_server: subprocess.Popen | None = None
         self._table: OrderTable | None = None
         self._polled: dg.DagsterInstance | None = None
 
@@ -69,8 +70,22 @@ class DaemonHarness:
             )
         return self.process.pid
 
+    def serve_code_location(self, module: str = "santa_videos.definitions", location_name: str = "santa_videos") -> int:
+        """Run the code location as a server of its own, as docs/production.md does, and point the daemon and the
+        webserver started after this at it; returns its pid (the runs it launches are its children)."""
+        port = free_port()
+        with (self.root / "code-server.log").open("ab") as log:
+            self.code_server = subprocess.Popen(code_server_command(module, location_name, port), cwd=PROJECT_ROOT,
+                                                env=self.env, stdout=log, stderr=subprocess.STDOUT)
+        wait_until(lambda: serving(port, self.env), 180, "the code server", self.code_server,
+                   lambda: (self.root / "code-server.log").read_text()[-3000:])
+        self.workspace = self.root / "code-server-workspace.yaml"
+        self.workspace.write_text(grpc_workspace(port, location_name))
+        return self.code_server.pid
+
     def stop(self) -> None:
         stop_process(self.process)
+        stop_process(self.code_server)
         for held in (self._table, self._polled):
             if held is not None:
                 held.dispose()

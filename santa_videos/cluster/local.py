@@ -9,8 +9,8 @@ import subprocess
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from santa_videos.cluster.services import RedisServer, S3Server, ServiceError, port_open, wait_until
-from santa_videos.daemon_harness import BIN
+from santa_videos.cluster.services import RedisServer, S3Server, ServiceError, wait_until
+from santa_videos.code_server import BIN, code_server_command, grpc_workspace, serving
 from santa_videos.processes import free_port, stop_process
 
 CLUSTER_INSTANCE_YAML = Path(__file__).resolve().parents[2] / "deploy" / "dagster.cluster.yaml"
@@ -22,12 +22,6 @@ def prepare_home(folder: Path, instance_yaml: Path = CLUSTER_INSTANCE_YAML) -> P
     folder.mkdir(parents=True, exist_ok=True)
     shutil.copy(instance_yaml, folder / "dagster.yaml")
     return folder
-
-
-def grpc_workspace(port: int, location_name: str) -> str:
-    """A workspace that reaches a code server already running, which the daemon and webserver never restart."""
-    return f"load_from:\n  - grpc_server:\n      host: 127.0.0.1\n      port: {port}\n" \
-        f"      location_name: {location_name}\n"
 
 
 def as_user(user: str | None) -> dict:
@@ -189,17 +183,9 @@ class LocalCluster:
         starts its code server itself restarts it every 60 s, loading the definitions again each time."""
         module, location_name = self.code_location
         port = free_port()
-        self.code_server = self.start_central(
-            [str(BIN / "dagster"), "code-server", "start", "-m", module, "--location-name", location_name,
-             "-h", "127.0.0.1", "-p", str(port)], "code-server.log",
-        )
-        wait_until(lambda: port_open(port) and self._serving(port), 180, "the code server", self.code_server)
+        self.code_server = self.start_central(code_server_command(module, location_name, port), "code-server.log")
+        wait_until(lambda: serving(port, self.central_env), 180, "the code server", self.code_server)
         (self.central / "workspace.yaml").write_text(grpc_workspace(port, location_name))
-
-    def _serving(self, port: int) -> bool:
-        check = subprocess.run([str(BIN / "dagster"), "api", "grpc-health-check", "-p", str(port)],
-                               capture_output=True, env=self.central_env)
-        return check.returncode == 0
 
     def start_daemon(self, log_args: list[str] = ()) -> None:
         """The daemon, after the code server it reads (started first when it is not running)."""
