@@ -10,7 +10,7 @@ from pathlib import Path
 
 import dagster as dg
 
-from bench.instance import bench_instance, module_workspace
+from bench.instance import bench_instance
 from bench.procs import TreeSampler, daemon_side_cpu
 from bench.stats import Row, fmt, fmt_spread, spread
 from bench.storage import BenchStorage
@@ -32,10 +32,11 @@ class EngineFloorResult:
 def engine_floor(runs: int, root: Path, storage: BenchStorage, parallelism: int, timeout: float) -> EngineFloorResult:
     inbox = root / "inbox"
     inbox.mkdir(parents=True, exist_ok=True)
-    workspace = module_workspace(root / "noop-workspace.yaml", "bench.noop_location", "noop")
-    bench = bench_instance(root / "instance", parallelism, storage, workspace=workspace)
+    bench = bench_instance(root / "instance", parallelism, storage)
+    bench.env["BENCH_NOOP_INBOX"] = str(inbox)  # read by the sensor, in the code server
     try:
-        with TreeSampler(bench.start(BENCH_NOOP_INBOX=str(inbox))) as sampler:
+        code_server = bench.serve_code_location("bench.noop_location", "noop")
+        with TreeSampler(bench.start(), more_roots=(code_server,)) as sampler:
             bench.wait_for(lambda: [t for t in bench.sensor_ticks(SENSOR) if t.end_timestamp], 180,
                            f"the first {SENSOR} tick")
             sampler.sample()

@@ -1,7 +1,6 @@
 """The full path: orders submitted to the orders table of a fresh instance, a real dagster-daemon running the
 intake sensor, the run queue and the run workers, until the last video is delivered."""
 
-import time
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
@@ -46,7 +45,8 @@ def full_path(orders: list[Order], root: Path, storage: BenchStorage, parallelis
     try:
         prepare_scene(bench.data_dir / "media" / "scene", load_settings())  # a warm instance, like the floor
         table.engine  # creates the table before the daemon reads it
-        with TreeSampler(bench.start()) as sampler:
+        code_server = bench.serve_code_location()
+        with TreeSampler(bench.start(), more_roots=(code_server,)) as sampler:
             bench.wait_for(lambda: bench.sensor_ticks("intake_sensor"), 180, "the first intake tick")
             sampler.sample()
             baseline = {pid: r.cpu_seconds for pid, r in sampler.readings.items()}

@@ -1,8 +1,9 @@
 """What a daemon with nothing to do costs, and how fast it notices an order.
 
 Idle: the daemon and code server of the project's code location with no orders, against the same instance setup
-loading an empty code location (bench/empty_location.py): Dagster's own baseline. Each is measured after its
-warm-up, as the share of one core used over the window.
+loading an empty code location (bench/empty_location.py): Dagster's own baseline. Both run their code location as a
+server of its own, as docs/production.md and `dagster dev` do (a daemon that starts its own replaces it every 60 s,
+loading the code again). Each is measured after its warm-up, as the share of one core used over the window.
 
 Probes, on the project's daemon after its idle window: single orders submitted one at a time at irregular
 moments, each timed from its submission to its run's creation, each rendered before the next is sent.
@@ -15,7 +16,7 @@ from pathlib import Path
 
 import dagster as dg
 
-from bench.instance import bench_instance, module_workspace
+from bench.instance import bench_instance
 from bench.procs import TreeSampler
 from bench.storage import BenchStorage
 from bench.workload import cheap_orders, prepare_scene
@@ -41,10 +42,10 @@ class IdleResult:
 
 def idle_and_probes(root: Path, storage: BenchStorage, slots: int, window_seconds: float, probes: int) -> IdleResult:
     result = IdleResult(window_seconds=window_seconds)
-    empty_workspace = module_workspace(root / "empty-workspace.yaml", "bench.empty_location", "empty")
-    empty = bench_instance(root / "empty", slots, storage, workspace=empty_workspace)
+    empty = bench_instance(root / "empty", slots, storage)
     try:
-        with TreeSampler(empty.start()) as sampler:
+        code_server = empty.serve_code_location("bench.empty_location", "empty")
+        with TreeSampler(empty.start(), more_roots=(code_server,)) as sampler:
             _warm_up(empty, sampler, first_sensor=None)
             result.empty_core_share = _core_share(sampler, window_seconds)
     finally:
@@ -54,7 +55,8 @@ def idle_and_probes(root: Path, storage: BenchStorage, slots: int, window_second
     try:
         prepare_scene(project.data_dir / "media" / "scene", load_settings())  # the probes' renders find it ready
         table.engine  # creates the table before the daemon reads it
-        with TreeSampler(project.start()) as sampler:
+        code_server = project.serve_code_location()
+        with TreeSampler(project.start(), more_roots=(code_server,)) as sampler:
             _warm_up(project, sampler, first_sensor="intake_sensor")
             result.project_core_share = _core_share(sampler, window_seconds)
         _probe(project, table, probes, result)

@@ -21,26 +21,15 @@ def instance_config() -> Path:
     return Path(os.environ.get("BENCH_DAGSTER_YAML", "").strip() or PROJECT_ROOT / "dagster.yaml").resolve()
 
 
-def module_workspace(path: Path, module: str, location_name: str) -> Path:
-    """A workspace file at `path` that loads the code location `module` from the project folder."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(
-        f"load_from:\n  - python_module:\n      module_name: {module}\n"
-        f"      location_name: {location_name}\n      working_directory: {PROJECT_ROOT}\n"
-    )
-    return path
-
-
 def bench_instance(root: Path, parallelism: int, storage: BenchStorage, data_dir: Path | None = None,
-                   orders_db_url: str | None = None, workspace: Path = PROJECT_ROOT / "workspace.yaml") -> DaemonHarness:
+                   orders_db_url: str | None = None) -> DaemonHarness:
     """A fresh instance under `root` whose run queue launches `parallelism` runs at once, on `storage`; with
-    `orders_db_url`, it reads that orders table instead of a new one; its daemon loads `workspace`."""
+    `orders_db_url`, it reads that orders table instead of a new one."""
     chosen = storage.for_instance(root, instance_config())
     env = {**chosen.env, "SANTA_MAX_CONCURRENT_RUNS": str(parallelism)}
     if orders_db_url:
         env["SANTA_ORDERS_DB_URL"] = orders_db_url
-    harness = DaemonHarness(root, chosen.instance_yaml, data_dir=data_dir, inherit=PASSED_THROUGH,
-                            workspace=workspace, **env)
+    harness = DaemonHarness(root, chosen.instance_yaml, data_dir=data_dir, inherit=PASSED_THROUGH, **env)
     if chosen.env:
         # A new database gets its tables here, before a daemon and this process could both try at once.
         harness.instance().dispose()
@@ -53,7 +42,7 @@ def stop_with_runs(harness: DaemonHarness, grace_seconds: float = 5) -> None:
     if harness.process is None or harness.process.poll() is not None:
         harness.stop()
         return
-    launched = descendants(harness.process.pid)
+    launched = [pid for root in (harness.process, harness.code_server) if root for pid in descendants(root.pid)]
     harness.stop()
     deadline = time.monotonic() + grace_seconds
     while time.monotonic() < deadline and any(_alive(pid) for pid in launched):

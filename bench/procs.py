@@ -31,7 +31,7 @@ def role_of(comm: str, cmdline: str, is_root: bool) -> str:
     if "spawn_main" in cmdline:
         # The code server starts each run in a freshly spawned interpreter (multiprocessing "spawn").
         return "run_worker"
-    if " api grpc" in cmdline:
+    if " api grpc" in cmdline or " code-server start" in cmdline:
         return "code_server"
     return "other"
 
@@ -65,10 +65,12 @@ def _cmdline(pid: int) -> str:
 
 
 class TreeSampler:
-    """Samples the tree under `root_pid` every `interval` seconds until stopped."""
+    """Samples the tree under `root_pid` (and under each of `more_roots`: a code server of its own, say) every
+    `interval` seconds until stopped."""
 
-    def __init__(self, root_pid: int, interval: float = 0.2):
+    def __init__(self, root_pid: int, interval: float = 0.2, more_roots: tuple[int, ...] = ()):
         self.root_pid = root_pid
+        self.roots = {root_pid, *more_roots}
         self.interval = interval
         self.readings: dict[int, ProcessReading] = {}
         self._stop = threading.Event()
@@ -115,7 +117,7 @@ class TreeSampler:
 
     def _descends(self, pid: int, parents: dict[int, int]) -> bool:
         while pid > 1:
-            if pid == self.root_pid:
+            if pid in self.roots:
                 return True
             pid = parents.get(pid, 0)
         return False
