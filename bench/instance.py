@@ -42,7 +42,7 @@ def stop_with_runs(harness: DaemonHarness, grace_seconds: float = 5) -> None:
     if harness.process is None or harness.process.poll() is not None:
         harness.stop()
         return
-    launched = [pid for root in (harness.process, harness.code_server) if root for pid in descendants(root.pid)]
+    launched = descendants(harness.process.pid)
     harness.stop()
     deadline = time.monotonic() + grace_seconds
     while time.monotonic() < deadline and any(_alive(pid) for pid in launched):
